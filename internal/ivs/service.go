@@ -1,0 +1,74 @@
+package ivs
+
+import "context"
+
+// Service is the only door to IVS Real-Time. Every method takes the region to
+// call: a console watches several regions at once.
+type Service interface {
+	ListStages(ctx context.Context, region Region, q ListQuery) (Page[Stage], error)
+	GetStage(ctx context.Context, region Region, stageARN string) (Stage, error)
+
+	ListStageSessions(ctx context.Context, region Region, stageARN string, q ListQuery) (Page[StageSession], error)
+	GetStageSession(ctx context.Context, region Region, stageARN, sessionID string) (StageSession, error)
+
+	ListParticipants(ctx context.Context, region Region, q ParticipantQuery) (Page[Participant], error)
+	GetParticipant(ctx context.Context, region Region, stageARN, sessionID, participantID string) (Participant, error)
+	ListParticipantEvents(ctx context.Context, region Region, stageARN, sessionID, participantID string, q ListQuery) (Page[ParticipantEvent], error)
+	DisconnectParticipant(ctx context.Context, region Region, stageARN, participantID, reason string) error
+
+	ListIngestConfigurations(ctx context.Context, region Region, q IngestQuery) (Page[IngestConfiguration], error)
+	GetIngestConfiguration(ctx context.Context, region Region, arn string) (IngestConfiguration, error)
+	CreateIngestConfiguration(ctx context.Context, region Region, in CreateIngestInput) (IngestConfiguration, error)
+	UpdateIngestConfiguration(ctx context.Context, region Region, in UpdateIngestInput) (IngestConfiguration, error)
+	DeleteIngestConfiguration(ctx context.Context, region Region, arn string, force bool) error
+}
+
+// ListQuery pages a list. MaxResults 0 means the API default (50).
+type ListQuery struct {
+	NextToken  string
+	MaxResults int32
+}
+
+// ParticipantQuery lists a session's participants with at most one filter set
+// (the API refuses two).
+type ParticipantQuery struct {
+	StageARN  string
+	SessionID string
+	ListQuery
+
+	UserID         string
+	State          string // CONNECTED | DISCONNECTED
+	Published      *bool
+	RecordingState string
+}
+
+// IngestQuery lists ingest configurations with at most one filter set.
+type IngestQuery struct {
+	ListQuery
+	StageARN string
+	State    string // ACTIVE | INACTIVE
+}
+
+// CreateIngestInput is what CreateIngestConfiguration takes. IdempotencyKey
+// makes a retried or double-submitted create return the first result instead
+// of creating a second configuration.
+type CreateIngestInput struct {
+	Name            string
+	StageARN        string
+	UserID          string
+	Attributes      map[string]string
+	Protocol        string
+	InsecureIngest  bool
+	RedundantIngest bool
+	Tags            map[string]string
+	IdempotencyKey  string
+}
+
+// UpdateIngestInput carries the intended value of every field the API can
+// change: RedundantIngest is always sent, since the API defaults an absent
+// value to false.
+type UpdateIngestInput struct {
+	ARN             string
+	StageARN        string
+	RedundantIngest bool
+}

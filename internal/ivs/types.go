@@ -1,0 +1,186 @@
+// Package ivs is the console's view of Amazon IVS Real-Time: domain types the
+// views use, the Service interface every handler calls, and domain errors.
+// It knows nothing of HTTP pages or of the AWS SDK; implementations live in
+// sub-packages (awssdk for the real client, cached for the layers around it).
+package ivs
+
+import "time"
+
+// Region is an AWS region code such as "us-east-1".
+type Region string
+
+// Stage is an IVS Real-Time stage.
+type Stage struct {
+	ARN             string
+	ID              string
+	Name            string
+	ActiveSessionID string
+	Tags            map[string]string
+	Endpoints       StageEndpoints
+	// Recording is nil when individual participant recording is off.
+	Recording *AutoRecording
+}
+
+// Live reports whether the stage has a session open now.
+func (s Stage) Live() bool { return s.ActiveSessionID != "" }
+
+// StageEndpoints are the URLs publishers and subscribers connect to.
+type StageEndpoints struct {
+	WHIP, RTMP, RTMPS, Events string
+}
+
+// AutoRecording is the stage's individual participant recording set-up.
+type AutoRecording struct {
+	StorageConfigurationARN string
+	MediaTypes              []string
+	RecordReplicas          bool
+	ReconnectWindowSeconds  int32
+}
+
+// StageSession is one session of a stage; EndTime is zero while it is live.
+type StageSession struct {
+	ID        string
+	StartTime time.Time
+	EndTime   time.Time
+}
+
+// Live reports whether the session has not ended.
+func (s StageSession) Live() bool { return s.EndTime.IsZero() }
+
+// Duration is the session's length so far (until now while live).
+func (s StageSession) Duration(now time.Time) time.Duration {
+	if s.Live() {
+		return now.Sub(s.StartTime)
+	}
+	return s.EndTime.Sub(s.StartTime)
+}
+
+// Participant state, recording state and protocol values as the API spells them.
+const (
+	ParticipantConnected    = "CONNECTED"
+	ParticipantDisconnected = "DISCONNECTED"
+)
+
+// RecordingStates lists the participant recording states the list filter accepts
+// (the API has DISABLED too, but it cannot be filtered on).
+var RecordingStates = []string{"STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"}
+
+// Participant is a participant summary, plus the detail fields GetParticipant adds.
+type Participant struct {
+	ID                     string
+	UserID                 string
+	State                  string
+	FirstJoinTime          time.Time
+	Published              bool
+	RecordingState         string
+	ReplicationType        string
+	ReplicationState       string
+	SourceStageARN         string
+	SourceSessionID        string
+	RedundantIngest        bool
+	IngestConfigurationARN string
+
+	// Detail: only filled by GetParticipant.
+	Detailed              bool
+	Attributes            map[string]string
+	ISPName               string
+	OSName, OSVersion     string
+	BrowserName           string
+	BrowserVersion        string
+	SDKVersion            string
+	RecordingS3BucketName string
+	RecordingS3Prefix     string
+	Protocol              string
+}
+
+// Connected reports whether the participant is in the stage now.
+func (p Participant) Connected() bool { return p.State == ParticipantConnected }
+
+// ParticipantEvent is one entry of a participant's timeline.
+type ParticipantEvent struct {
+	Name                  string
+	Time                  time.Time
+	RemoteParticipantID   string
+	ErrorCode             string
+	DestinationStageARN   string
+	DestinationSessionID  string
+	Replica               bool
+	PreviousToken         bool
+}
+
+// IsError reports whether the event is one of the *_ERROR events.
+func (e ParticipantEvent) IsError() bool {
+	return e.ErrorCode != "" || e.Name == "PUBLISH_ERROR" || e.Name == "SUBSCRIBE_ERROR" || e.Name == "JOIN_ERROR"
+}
+
+// Ingest protocols and configuration states.
+const (
+	ProtocolRTMP   = "RTMP"
+	ProtocolRTMPS  = "RTMPS"
+	IngestActive   = "ACTIVE"
+	IngestInactive = "INACTIVE"
+)
+
+// IngestConfiguration is an RTMP(S) ingest configuration. Summaries from List
+// leave StreamKey, Credentials, Attributes and Tags empty (Summary is true).
+type IngestConfiguration struct {
+	ARN             string
+	ID              string
+	Name            string
+	Protocol        string
+	StageARN        string
+	ParticipantID   string // the (virtual, when redundant) participant subscribers see
+	State           string
+	UserID          string
+	RedundantIngest bool
+	Attributes      map[string]string
+	Tags            map[string]string
+	Summary         bool
+
+	// Secrets. Never render, log or cache these outside an allowed reveal.
+	StreamKey   StreamKey
+	Credentials []RedundantCredential
+}
+
+// Active reports whether a publisher streams with this configuration now.
+func (c IngestConfiguration) Active() bool { return c.State == IngestActive }
+
+// RedundantCredential is one encoder's credential of a redundant pair.
+type RedundantCredential struct {
+	ParticipantID string
+	StreamKey     StreamKey
+}
+
+// StreamKey is a secret. Its String and format verbs print a mask so that a key
+// that slips into a log line or an error message does not leak; Reveal returns it.
+type StreamKey struct{ secret string }
+
+// NewStreamKey wraps a secret key.
+func NewStreamKey(s string) StreamKey { return StreamKey{secret: s} }
+
+// Reveal returns the secret. Call it only to render an allowed reveal or to
+// hand the key to the SDK.
+func (k StreamKey) Reveal() string { return k.secret }
+
+// IsZero reports whether there is no key.
+func (k StreamKey) IsZero() bool { return k.secret == "" }
+
+// String masks the key.
+func (k StreamKey) String() string {
+	if k.secret == "" {
+		return ""
+	}
+	return "rt_••••••••"
+}
+
+// GoString masks the key for %#v.
+func (k StreamKey) GoString() string { return k.String() }
+
+// MarshalText masks the key (slog, JSON, text encoders).
+func (k StreamKey) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Page is one page of a list with the token of the next one ("" at the end).
+type Page[T any] struct {
+	Items     []T
+	NextToken string
+}
