@@ -4,7 +4,15 @@ import "context"
 
 // Service is the only door to IVS Real-Time. Every method takes the region to
 // call: a console watches several regions at once.
+//
+// Only RevealStreamKeys returns stream keys: every other method leaves
+// IngestConfiguration.StreamKey and the credentials' keys empty, so that no
+// page, cache or log line can hold a key unless someone asked to reveal it.
 type Service interface {
+	// AccountID is the AWS account the console acts in (stage and ingest
+	// configuration ARNs are built from it and the ids in URLs).
+	AccountID(ctx context.Context) (string, error)
+
 	ListStages(ctx context.Context, region Region, q ListQuery) (Page[Stage], error)
 	GetStage(ctx context.Context, region Region, stageARN string) (Stage, error)
 
@@ -18,6 +26,8 @@ type Service interface {
 
 	ListIngestConfigurations(ctx context.Context, region Region, q IngestQuery) (Page[IngestConfiguration], error)
 	GetIngestConfiguration(ctx context.Context, region Region, arn string) (IngestConfiguration, error)
+	// RevealStreamKeys fetches the configuration with its keys. Never cached.
+	RevealStreamKeys(ctx context.Context, region Region, arn string) (IngestConfiguration, error)
 	CreateIngestConfiguration(ctx context.Context, region Region, in CreateIngestInput) (IngestConfiguration, error)
 	UpdateIngestConfiguration(ctx context.Context, region Region, in UpdateIngestInput) (IngestConfiguration, error)
 	DeleteIngestConfiguration(ctx context.Context, region Region, arn string, force bool) error
