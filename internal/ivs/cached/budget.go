@@ -1,0 +1,98 @@
+package cached
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
+
+// budget holds one token bucket per region and operation: the account's
+// quota is per region and operation, so is ours.
+type budget struct {
+	opts Options
+	mu   sync.RWMutex
+	m    map[budgetKey]*rate.Limiter
+}
+
+type budgetKey struct {
+	region ivs.Region
+	op     Op
+}
+
+func newBudget(opts Options) *budget {
+	return &budget{opts: opts, m: make(map[budgetKey]*rate.Limiter)}
+}
+
+func (b *budget) limiter(region ivs.Region, op Op) *rate.Limiter {
+	k := budgetKey{region, op}
+	b.mu.RLock()
+	l := b.m[k]
+	b.mu.RUnlock()
+	if l != nil {
+		return l
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if l = b.m[k]; l == nil {
+		c := b.opts.budget(op)
+		lim := rate.Limit(c.Rate)
+		if math.IsInf(c.Rate, 1) {
+			lim = rate.Inf
+		}
+		l = rate.NewLimiter(lim, c.Burst)
+		b.m[k] = l
+	}
+	return l
+}
+
+// allow takes a token if one is there now.
+func (b *budget) allow(region ivs.Region, op Op, now time.Time) bool {
+	return b.limiter(region, op).AllowN(now, 1)
+}
+
+// errBudgetWait is returned by wait when the budget has no token in time.
+var errBudgetWait = errors.New("call budget spent")
+
+// wait takes a token, waiting at most max (and no longer than ctx allows).
+// A reservation it cannot honour in time is cancelled, so refused callers
+// leave the tokens to others.
+func (b *budget) wait(ctx context.Context, region ivs.Region, op Op, max time.Duration) error {
+	now := b.opts.Now()
+	r := b.limiter(region, op).ReserveN(now, 1)
+	if !r.OK() {
+		return errBudgetWait
+	}
+	d := r.DelayFrom(now)
+	if d == 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); d > max || (ok && now.Add(d).After(dl)) {
+		r.CancelAt(now)
+		return errBudgetWait
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.CancelAt(b.opts.Now())
+		return ctx.Err()
+	}
+}
+
+// throttled is the domain error a caller gets when the budget stays spent.
+func throttled(op Op, region ivs.Region) *ivs.Error {
+	return &ivs.Error{
+		Kind:    ivs.KindThrottled,
+		Op:      op.String(),
+		Message: "the console's IVS call budget for " + op.String() + " in " + string(region) + " is spent for now; try again in a few seconds",
+		Err:     errBudgetWait,
+	}
+}
