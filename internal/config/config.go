@@ -1,0 +1,213 @@
+// Package config reads the console's settings from flags and GREENROOM_*
+// environment variables (a flag wins over its variable), and validates them
+// at start so that a wrong value stops the console with one clear line.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
+
+// Config is the validated configuration.
+type Config struct {
+	Addr        string
+	Backend     string // emulator | aws
+	Regions     []ivs.Region
+	IVSEndpoint string // external IVS-compatible endpoint (an emulator elsewhere)
+	Seed        string // demo | empty, for the embedded emulator
+
+	Auth AuthConfig
+
+	SessionKeys  [][]byte // first signs; all verify (rotation)
+	CookieSecure string   // auto | always | never
+	SessionTTL   time.Duration
+
+	AuditDB        string
+	AuditRetention time.Duration
+
+	CacheOff      bool
+	CallRate      float64 // IVS calls per second per operation and region
+	CallBurst     int
+	CallTimeout   time.Duration
+	LogLevel      string
+	LogFormat     string // json | text
+	ShutdownGrace time.Duration
+}
+
+// AuthConfig holds the identity settings (see internal/auth).
+type AuthConfig struct {
+	Mode           string // dev | proxy | jwt
+	TrustedProxies string
+	ProxyPreset    string
+	UserHeader     string
+	EmailHeader    string
+	GroupsHeader   string
+	GroupSeparator string
+	JWTPreset      string // pomerium | cloudflare | alb | custom
+	JWTHeader      string
+	JWKSURL        string
+	JWTKeyFile     string
+	JWTIssuer      string
+	JWTAudience    string
+	EmailClaim     string
+	GroupsClaim    string
+	CloudflareTeam string
+	ALBRegion      string
+	ALBArn         string
+	RoleMap        string
+	DefaultRole    string
+}
+
+// Backends allowed for -backend.
+var Backends = []string{"emulator", "aws"}
+
+// Load parses args (without the program name) and the environment.
+func Load(args []string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("greenroom", flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	s, regions, keys := register(fs, getenv, c)
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("%s", strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0]))
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (settings are flags like -addr 127.0.0.1:8080)", fs.Arg(0))
+	}
+	if err := s.err(); err != nil {
+		return nil, err
+	}
+	for _, r := range splitList(*regions) {
+		c.Regions = append(c.Regions, ivs.Region(r))
+	}
+	for _, k := range splitList(*keys) {
+		b, err := decodeKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("-session-keys (GREENROOM_SESSION_KEYS): %v", err)
+		}
+		c.SessionKeys = append(c.SessionKeys, b)
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("-addr (GREENROOM_ADDR): %q is not host:port", c.Addr)
+	}
+	if !slices.Contains(Backends, c.Backend) {
+		return fmt.Errorf("-backend (GREENROOM_BACKEND): %q is not allowed (want emulator or aws)", c.Backend)
+	}
+	if len(c.Regions) == 0 {
+		if c.Backend == "aws" {
+			c.Regions = []ivs.Region{"us-east-1"}
+		} else {
+			c.Regions = []ivs.Region{"us-east-1", "eu-west-1"}
+		}
+	}
+	for _, r := range c.Regions {
+		if !ivs.ValidRegion(string(r)) {
+			return fmt.Errorf("-region (GREENROOM_REGION): %q is not a region code like us-east-1", r)
+		}
+	}
+	if c.IVSEndpoint != "" {
+		u, err := url.Parse(c.IVSEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-ivs-endpoint (GREENROOM_IVS_ENDPOINT): %q is not an http(s) URL", c.IVSEndpoint)
+		}
+	}
+	if c.Seed != "demo" && c.Seed != "empty" {
+		return fmt.Errorf("-emulator-seed (GREENROOM_EMULATOR_SEED): %q is not allowed (want demo or empty)", c.Seed)
+	}
+	if !slices.Contains([]string{"auto", "always", "never"}, c.CookieSecure) {
+		return fmt.Errorf("-cookie-secure (GREENROOM_COOKIE_SECURE): %q is not allowed (want auto, always or never)", c.CookieSecure)
+	}
+	if c.Auth.Mode != "dev" && len(c.SessionKeys) == 0 {
+		return errors.New("-session-keys (GREENROOM_SESSION_KEYS): required outside dev mode, so sessions survive restarts and replicas agree")
+	}
+	if c.CallRate <= 0 || c.CallRate > 5 {
+		return fmt.Errorf("-ivs-call-rate (GREENROOM_IVS_CALL_RATE): %v is outside (0, 5]: AWS allows 5 calls per second per operation", c.CallRate)
+	}
+	if c.CallBurst < 1 {
+		return fmt.Errorf("-ivs-call-burst (GREENROOM_IVS_CALL_BURST): must be at least 1")
+	}
+	if c.CallTimeout < time.Second {
+		return fmt.Errorf("-ivs-timeout (GREENROOM_IVS_TIMEOUT): %v is too short (at least 1s)", c.CallTimeout)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		return fmt.Errorf("-log-level (GREENROOM_LOG_LEVEL): %q is not allowed (want debug, info, warn or error)", c.LogLevel)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("-log-format (GREENROOM_LOG_FORMAT): %q is not allowed (want json or text)", c.LogFormat)
+	}
+	return nil
+}
+
+// Emulated reports whether the console talks to an emulator, not AWS.
+func (c *Config) Emulated() bool { return c.Backend == "emulator" }
+
+// Reference lists every setting, for the generated configuration reference
+// (docs/configuration.md is checked against it by a test).
+func Reference() []Setting {
+	s, _, _ := register(flag.NewFlagSet("greenroom", flag.ContinueOnError), func(string) string { return "" }, &Config{})
+	return s.list
+}
+
+// register declares every setting once; Load and Reference share it.
+func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *settings, regions, keys *string) {
+	s = newSettings(fs, getenv)
+
+	s.str(&c.Addr, "addr", "127.0.0.1:8080", "address the console listens on (host:port)")
+	s.str(&c.Backend, "backend", "emulator", "where IVS calls go: emulator (embedded demo world) or aws")
+	regions = s.strv("region", "", "comma-separated IVS regions to show (default: us-east-1,eu-west-1 on the emulator, us-east-1 on aws)")
+	s.str(&c.IVSEndpoint, "ivs-endpoint", "", "base URL of an external IVS-compatible API, e.g. http://127.0.0.1:4566 (skips the embedded emulator)")
+	s.str(&c.Seed, "emulator-seed", "demo", "world of the embedded emulator: demo or empty")
+
+	s.str(&c.Auth.Mode, "auth", "dev", "identity mode: dev (local admin, loopback only), proxy (trusted headers) or jwt (signed assertion)")
+	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity headers are trusted")
+	s.str(&c.Auth.ProxyPreset, "proxy-preset", "oauth2-proxy", "proxy mode: header family: oauth2-proxy (X-Forwarded-*), authelia (Remote-*) or authentik (X-Authentik-*)")
+	s.str(&c.Auth.UserHeader, "auth-user-header", "", "proxy mode: header with the user name (default from the preset)")
+	s.str(&c.Auth.EmailHeader, "auth-email-header", "", "proxy mode: header with the e-mail (default from the preset)")
+	s.str(&c.Auth.GroupsHeader, "auth-groups-header", "", "proxy mode: header with the groups (default from the preset)")
+	s.str(&c.Auth.GroupSeparator, "auth-group-separator", "", "separator of the groups header and of a string groups claim (default from the preset: \",\" for oauth2-proxy and Authelia, \"|\" for authentik)")
+	s.str(&c.Auth.JWTPreset, "jwt-preset", "", "jwt mode: pomerium, cloudflare, alb, or empty for a generic issuer")
+	s.str(&c.Auth.JWTHeader, "jwt-header", "", "jwt mode: header carrying the assertion (preset default)")
+	s.str(&c.Auth.JWKSURL, "jwks-url", "", "jwt mode: JWKS URL to verify assertions")
+	s.str(&c.Auth.JWTKeyFile, "jwt-key-file", "", "jwt mode: PEM public key file, instead of a JWKS URL")
+	s.str(&c.Auth.JWTIssuer, "jwt-issuer", "", "jwt mode: required issuer (iss)")
+	s.str(&c.Auth.JWTAudience, "jwt-audience", "", "jwt mode: required audience (aud); the Cloudflare Access AUD tag")
+	s.str(&c.Auth.EmailClaim, "jwt-email-claim", "email", "jwt mode: claim with the e-mail")
+	s.str(&c.Auth.GroupsClaim, "jwt-groups-claim", "groups", "jwt mode: claim with the groups")
+	s.str(&c.Auth.CloudflareTeam, "cloudflare-team", "", "cloudflare preset: the Access team name (<team>.cloudflareaccess.com)")
+	s.str(&c.Auth.ALBRegion, "alb-region", "", "alb preset: region of the load balancer (its key URL is built from it)")
+	s.str(&c.Auth.ALBArn, "alb-arn", "", "alb preset: ARN of the load balancer that must have signed the assertion")
+	s.str(&c.Auth.RoleMap, "role-map", "", "group-to-role mapping, e.g. \"ivs-admins=admin,ivs-ops=operator,ivs-ops=keyholder,staff=viewer\"")
+	s.str(&c.Auth.DefaultRole, "default-role", "", "role for authenticated users whose groups map to none (empty: no access)")
+
+	keys = s.strv("session-keys", "", "comma-separated session keys (32+ bytes each, hex or base64); the first signs, all verify. Empty: random per start (dev only)")
+	s.str(&c.CookieSecure, "cookie-secure", "auto", "Secure cookies: auto (when TLS or X-Forwarded-Proto https from a trusted proxy), always or never")
+	s.dur(&c.SessionTTL, "session-ttl", 12*time.Hour, "session cookie lifetime")
+
+	s.str(&c.AuditDB, "audit-db", "greenroom-audit.db", "path of the SQLite audit log")
+	s.dur(&c.AuditRetention, "audit-retention", 400*24*time.Hour, "how long audit events are kept (0: forever)")
+
+	s.boolean(&c.CacheOff, "cache-off", false, "turn off caching and coalescing of IVS reads (for baselines only)")
+	s.float(&c.CallRate, "ivs-call-rate", 2, "IVS calls per second per operation and region the console may spend (AWS allows 5, shared with your backend)")
+	s.integer(&c.CallBurst, "ivs-call-burst", 2, "burst of the per-operation call budget")
+	s.dur(&c.CallTimeout, "ivs-timeout", 10*time.Second, "timeout of one IVS call, retries included")
+	s.str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	s.str(&c.LogFormat, "log-format", "json", "log format: json or text")
+	s.dur(&c.ShutdownGrace, "shutdown-grace", 15*time.Second, "how long in-flight requests may finish on shutdown")
+
+	return s, regions, keys
+}
+
+// Getenv is os.Getenv, the default source of GREENROOM_* variables.
+var Getenv = os.Getenv

@@ -1,0 +1,97 @@
+// Greenroom's small client behaviours. No inline scripts (strict CSP):
+// everything hangs off data- attributes, and every page works without it.
+(function () {
+  "use strict";
+
+  async function copyText(text, button) {
+    try {
+      await navigator.clipboard.writeText(text);
+      flash(button, "Copied");
+    } catch (e) {
+      flash(button, "Copy failed: select and copy by hand");
+    }
+  }
+
+  function flash(button, text) {
+    var old = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", old);
+    button.textContent = text;
+    setTimeout(function () { button.textContent = old; }, 1500);
+  }
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest("[data-copy], [data-copy-from], [data-copy-link]");
+    if (!b) return;
+    ev.preventDefault();
+    if (b.hasAttribute("data-copy-link")) return copyText(window.location.href, b);
+    if (b.hasAttribute("data-copy")) return copyText(b.getAttribute("data-copy"), b);
+    var src = document.getElementById(b.getAttribute("data-copy-from"));
+    if (src) copyText(src.textContent.trim(), b);
+  });
+
+  // Relative times: "3 min ago", exact UTC in the title (set by the server).
+  function rel(t) {
+    var s = Math.round((Date.now() - Date.parse(t)) / 1000);
+    var future = s < 0; s = Math.abs(s);
+    var out = s < 45 ? s + " s" : s < 2700 ? Math.round(s / 60) + " min" : s < 129600 ? Math.round(s / 3600) + " h" : Math.round(s / 86400) + " d";
+    return future ? "in " + out : out + " ago";
+  }
+  function refreshTimes(root) {
+    (root || document).querySelectorAll("time[data-relative]").forEach(function (el) {
+      el.textContent = rel(el.getAttribute("datetime"));
+    });
+  }
+  setInterval(refreshTimes, 30000);
+
+  // Revealed stream keys leave the page by themselves after a while.
+  function armHide(root) {
+    (root || document).querySelectorAll("[data-hide-after]").forEach(function (el) {
+      if (el.dataset.armed) return;
+      el.dataset.armed = "1";
+      var secs = parseInt(el.getAttribute("data-hide-after"), 10) || 60;
+      var left = el.querySelector("[data-countdown]");
+      var end = Date.now() + secs * 1000;
+      var timer = setInterval(function () {
+        var rest = Math.max(0, Math.round((end - Date.now()) / 1000));
+        if (left) left.textContent = rest + " s";
+        if (rest <= 0 || !document.body.contains(el)) { clearInterval(timer); hide(el); }
+      }, 1000);
+    });
+  }
+  function hide(el) {
+    var tpl = document.getElementById(el.getAttribute("data-hidden-template"));
+    if (!document.body.contains(el)) return;
+    if (tpl) el.replaceWith(tpl.content.cloneNode(true));
+    else el.remove();
+    if (window.htmx) htmx.process(document.body);
+  }
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest("[data-hide-now]");
+    if (!b) return;
+    var el = b.closest("[data-hide-after]");
+    if (el) { ev.preventDefault(); hide(el); }
+  });
+
+  // Attribute rows of the ingest form: add and remove without a round trip.
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest("[data-add-row]");
+    if (add) {
+      ev.preventDefault();
+      var tpl = document.getElementById(add.getAttribute("data-add-row"));
+      var list = document.getElementById(add.getAttribute("data-into"));
+      if (tpl && list) {
+        var row = tpl.content.cloneNode(true);
+        list.appendChild(row);
+        var inputs = list.querySelectorAll("input");
+        if (inputs.length) inputs[inputs.length - 2].focus();
+      }
+      return;
+    }
+    var rm = ev.target.closest("[data-remove-row]");
+    if (rm) { ev.preventDefault(); rm.closest("[data-row]").remove(); }
+  });
+
+  function init(root) { refreshTimes(root); armHide(root); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (ev) { init(ev.target); });
+})();

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/views"
+)
+
+// pageError is an error the console itself raises, already in words for the
+// user: bad input in a URL, a missing role, an unknown region.
+type pageError struct {
+	Status  int
+	Title   string
+	Message string
+	Back    string // href of a way back
+	BackTo  string // its label
+}
+
+func (e *pageError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Message) }
+
+var errUnauthorized = &pageError{Status: http.StatusUnauthorized, Title: "Sign-in required",
+	Message: "Greenroom could not tell who you are. Open it through your company's sign-in (SSO) address; if you did, your sign-in may have expired: reload the page."}
+
+func badRequest(msg string) error {
+	return &pageError{Status: http.StatusBadRequest, Title: "That address is not valid", Message: msg}
+}
+
+func notFound(what string, back, backLabel string) error {
+	return &pageError{Status: http.StatusNotFound, Title: "Not found", Message: what, Back: back, BackTo: backLabel}
+}
+
+// handleError is Echo's one error handler: every failure becomes a page (or,
+// for htmx, a fragment in the alert area) with the right status, and never a
+// stack trace or upstream internals.
+func (h *handler) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	v := h.describe(err, c)
+	if v.Status >= 500 {
+		h.Logger.Error("request failed", slog.String("request_id", requestID(c)), slog.String("path", c.Request().URL.Path), slog.String("error", safeErrorText(err)))
+	}
+	if v.Status == http.StatusServiceUnavailable || v.Status == http.StatusTooManyRequests {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(v.Status)
+		return
+	}
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Retarget", "#alerts")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+		_ = render(c, v.Status, views.ErrorBox(v))
+		return
+	}
+	p := h.page(c, v.Title, "", "")
+	_ = render(c, v.Status, views.ErrorPage(p, v))
+}
+
+// describe maps an error to what the user sees.
+func (h *handler) describe(err error, c echo.Context) views.ErrorView {
+	v := views.ErrorView{RequestID: requestID(c), BackHref: "/", BackLabel: "Back to the console"}
+	var pe *pageError
+	var de *ivs.Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &pe):
+		v.Status, v.Title, v.Message = pe.Status, pe.Title, pe.Message
+		if pe.Back != "" {
+			v.BackHref, v.BackLabel = pe.Back, pe.BackTo
+		}
+	case errors.As(err, &de):
+		v = upstreamView(de, v)
+	case errors.As(err, &he):
+		v.Status = he.Code
+		switch he.Code {
+		case http.StatusNotFound:
+			v.Title, v.Message = "Page not found", "There is no page at this address. Links follow /r/{region}/stages/…; check the address or start again from the stage list."
+		case http.StatusMethodNotAllowed:
+			v.Title, v.Message = "Not allowed here", "This address does not accept that kind of request."
+		case http.StatusRequestEntityTooLarge:
+			v.Title, v.Message = "Too much data", "The form sent more data than Greenroom accepts."
+		default:
+			v.Title, v.Message = http.StatusText(he.Code), "The request could not be handled."
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		v.Status, v.Title, v.Message, v.Retry = http.StatusGatewayTimeout, "IVS took too long", "IVS did not answer in time. Nothing was changed by this page view.", true
+	default:
+		v.Status, v.Title, v.Message = http.StatusInternalServerError, "Something went wrong", "Greenroom hit an unexpected problem. It has been logged with the request id below."
+	}
+	return v
+}
+
+func upstreamView(e *ivs.Error, v views.ErrorView) views.ErrorView {
+	if e.RequestID != "" {
+		v.RequestID = v.RequestID + " (AWS " + e.RequestID + ")"
+	}
+	switch e.Kind {
+	case ivs.KindNotFound:
+		v.Status, v.Title, v.Message = http.StatusNotFound, "Not found", "IVS says it does not exist: "+e.Message
+	case ivs.KindConflict:
+		v.Status, v.Title, v.Message = http.StatusConflict, "Not possible right now", e.Message
+	case ivs.KindValidation:
+		v.Status, v.Title, v.Message = http.StatusBadRequest, "IVS refused the request", e.Message
+	case ivs.KindAccessDenied:
+		v.Status, v.Title, v.Message = http.StatusBadGateway, "Greenroom's AWS access was denied", "The console's AWS credentials are not allowed to do this ("+e.Op+"). An administrator needs to grant it in IAM: see docs/iam.md. "+e.Message
+	case ivs.KindThrottled:
+		v.Status, v.Title, v.Message, v.Retry = http.StatusServiceUnavailable, "IVS is busy", "IVS is rate-limiting this AWS account, and Greenroom had nothing recent enough to show instead. Greenroom holds back so your production traffic keeps its share.", true
+	case ivs.KindQuota:
+		v.Status, v.Title, v.Message = http.StatusConflict, "An IVS quota is reached", e.Message
+	case ivs.KindUnavailable:
+		v.Status, v.Title, v.Message, v.Retry = http.StatusServiceUnavailable, "IVS is not answering", "Greenroom could not reach IVS or IVS had a problem ("+e.Message+").", true
+	default:
+		v.Status, v.Title, v.Message = http.StatusBadGateway, "IVS answered unexpectedly", e.Message
+	}
+	return v
+}
+
+// safeErrorText is an error's text for logs. Domain errors already hold no
+// keys; anything else is passed through the same redaction.
+func safeErrorText(err error) string {
+	return redact(err.Error())
+}

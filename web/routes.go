@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/metrics"
+	"github.com/greenroom-dev/greenroom/static"
+)
+
+// routes is the one place that lists every URL (the scheme is documented in
+// docs/urls.md and is the product's shareable state: keep it stable).
+func routes(e *echo.Echo, h *handler) {
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(accessLog(h))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
+	e.Use(securityHeaders(h))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(middleware.BodyLimit("256K"))
+
+	// Operations endpoints: no identity, no session.
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(static.Dist)))))
+
+	app := e.Group("", identify(h), withSession(h), checkCSRF, requireRole(auth.RoleViewer), freshness)
+	app.GET("/", h.home)
+
+	r := app.Group("/r/:region", h.regionScope)
+	r.GET("", h.regionHome)
+	r.GET("/stages", h.stageList)
+
+	registerBrowseRoutes(r, h)
+	registerIngestRoutes(r, h)
+	registerAdminRoutes(app, h)
+}
+
+// Hooks filled in by the browse, ingest and admin files as they land.
+var (
+	registerBrowseRoutes = func(*echo.Group, *handler) {}
+	registerIngestRoutes = func(*echo.Group, *handler) {}
+	registerAdminRoutes  = func(*echo.Group, *handler) {}
+)
+
+// cacheForever lets browsers keep versioned assets (their URLs carry a hash).
+func cacheForever(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,81 @@
+// Package web is Greenroom's HTTP layer: Echo, its middleware, the central
+// error handler and one small file per page or action. Handlers parse input,
+// call ivs.Service and render views; they return errors instead of writing
+// error pages themselves.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
+
+// Deps is everything the HTTP layer needs.
+type Deps struct {
+	IVS      ivs.Service
+	Auth     auth.Authenticator
+	Sessions sessions.Store
+	Logger   *slog.Logger
+	Regions  []ivs.Region
+	Emulator bool
+	// Ready reports whether IVS is reachable (for /readyz).
+	Ready func(ctx context.Context) error
+	// TrustedProxy reports whether a peer address may set X-Forwarded-Proto.
+	TrustedProxy func(remoteAddr string) bool
+	// SecureCookies: "auto", "always" or "never".
+	SecureCookies string
+	Now           func() time.Time
+	// RevealTTL is how long revealed keys stay on screen.
+	RevealTTL time.Duration
+}
+
+// handler carries the dependencies into every page and action.
+type handler struct {
+	Deps
+	regionNames []string
+}
+
+// New builds the Echo server with every route.
+func New(d Deps) *echo.Echo {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.RevealTTL == 0 {
+		d.RevealTTL = 60 * time.Second
+	}
+	if d.TrustedProxy == nil {
+		d.TrustedProxy = func(string) bool { return false }
+	}
+	h := &handler{Deps: d}
+	for _, r := range d.Regions {
+		h.regionNames = append(h.regionNames, string(r))
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = h.handleError
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.IdleTimeout = 120 * time.Second
+	routes(e, h)
+	return e
+}
+
+func (h *handler) defaultRegion() ivs.Region { return h.Regions[0] }
+
+// Shutdown stops accepting requests and waits for in-flight ones.
+func Shutdown(ctx context.Context, e *echo.Echo) error {
+	if err := e.Shutdown(ctx); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
