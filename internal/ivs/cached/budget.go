@@ -60,11 +60,20 @@ func (b *budget) allow(region ivs.Region, op Op, now time.Time) bool {
 var errBudgetWait = errors.New("call budget spent")
 
 // wait takes a token, waiting at most max (and no longer than ctx allows).
-// A reservation it cannot honour in time is cancelled, so refused callers
-// leave the tokens to others.
+// It reserves only when a token can come in time: cancelling a reservation
+// after others were made does not give its token back in full, so refusing
+// by reserve-then-cancel under load would starve the bucket.
 func (b *budget) wait(ctx context.Context, region ivs.Region, op Op, max time.Duration) error {
+	l := b.limiter(region, op)
 	now := b.opts.Now()
-	r := b.limiter(region, op).ReserveN(now, 1)
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(now) < max {
+		max = dl.Sub(now)
+	}
+	if need := 1 - l.TokensAt(now); need > 0 && l.Limit() != rate.Inf &&
+		time.Duration(need/float64(l.Limit())*float64(time.Second)) > max {
+		return errBudgetWait
+	}
+	r := l.ReserveN(now, 1)
 	if !r.OK() {
 		return errBudgetWait
 	}
@@ -72,7 +81,9 @@ func (b *budget) wait(ctx context.Context, region ivs.Region, op Op, max time.Du
 	if d == 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); d > max || (ok && now.Add(d).After(dl)) {
+	// Concurrent waiters may have queued in between: allow some slack
+	// rather than cancel (see above).
+	if d > 2*max {
 		r.CancelAt(now)
 		return errBudgetWait
 	}

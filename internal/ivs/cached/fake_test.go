@@ -58,9 +58,10 @@ func (f *fake) fail(err error) {
 func (f *fake) call(ctx context.Context, op string) (string, error) {
 	f.mu.Lock()
 	f.calls[op]++
+	gate := f.gate
 	f.mu.Unlock()
-	if f.gate != nil {
-		<-f.gate
+	if gate != nil {
+		<-gate
 	}
 	if f.delay > 0 {
 		time.Sleep(f.delay)
