@@ -1,14 +1,13 @@
 package cached
 
 import (
-	"context"
 	"math"
 	"testing"
 
-	"github.com/greenroom-dev/greenroom/internal/ivs"
-
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 // unlimited turns the budget off, for tests about caching alone.
@@ -21,13 +20,6 @@ func value(t testing.TB, c prometheus.Counter) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
-}
-
-func participants(sessionID string) func(s *Service, ctx context.Context) error {
-	return func(s *Service, ctx context.Context) error {
-		_, err := s.ListParticipants(ctx, region, pq(sessionID))
-		return err
-	}
 }
 
 func pq(sessionID string) (q ivs.ParticipantQuery) {

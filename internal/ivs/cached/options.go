@@ -46,8 +46,9 @@ func (o Op) String() string {
 // Forever is the freshness of values that never change (the account id).
 const Forever = time.Duration(math.MaxInt64)
 
-// DefaultTTL is how long a read stays fresh, by operation: live participant
-// data refreshes every few seconds, configuration-like data more slowly.
+// DefaultTTL is how long a read stays fresh, by operation (read-only: override
+// with Options.TTL). Live participant data refreshes every few seconds,
+// configuration-like data more slowly.
 var DefaultTTL = map[Op]time.Duration{
 	OpAccountID:                Forever,
 	OpListStages:               20 * time.Second,
@@ -93,7 +94,8 @@ type Options struct {
 	Budget  Budget
 	Budgets map[Op]Budget
 	// ReadWait bounds how long a read with nothing cached waits for the
-	// budget before failing with KindThrottled. Default 2 s.
+	// budget before failing with KindThrottled (up to twice that when many
+	// callers queue at once). Default 2 s.
 	ReadWait time.Duration
 	// WriteWait bounds how long a write (or a reveal) waits for the budget.
 	// Default 5 s.
