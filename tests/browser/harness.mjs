@@ -1,0 +1,70 @@
+// Browser test harness: starts the real console binary on a random loopback
+// port and drives Debian's headless Chromium with playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const BIN = process.env.GREENROOM_BIN || "bin/greenroom";
+const RESULTS = "test-results";
+
+// startConsole runs bin/greenroom and resolves once it prints its URL.
+export async function startConsole(args = [], env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "greenroom-e2e-"));
+  const proc = spawn(BIN, ["-addr", "127.0.0.1:0", "-audit-db", join(dir, "audit.db"), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs = [];
+  proc.stderr.on("data", (d) => logs.push(...d.toString().split("\n").filter(Boolean)));
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("console did not start in 30 s:\n" + logs.join("\n"))), 30000);
+    proc.stdout.on("data", (d) => {
+      out += d.toString();
+      const m = out.match(/running at (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`console exited with ${code}:\n` + logs.join("\n"))); });
+  });
+  return {
+    url, logs, dir,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+    },
+  };
+}
+
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "greenroom-chromium-"));
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", `--user-data-dir=${userDataDir}`],
+  });
+}
+
+// withPage opens a fresh context and page, fails the test on any console
+// error or page error, and keeps a screenshot when the test fails.
+export async function withPage(t, browser, fn, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
+  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+  try {
+    await fn(page, context);
+    if (problems.length) throw new Error("browser reported errors:\n" + problems.join("\n"));
+  } catch (e) {
+    mkdirSync(RESULTS, { recursive: true });
+    const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 80);
+    await page.screenshot({ path: join(RESULTS, name + ".png"), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+}

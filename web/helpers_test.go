@@ -1,0 +1,137 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
+)
+
+// staticAuth authenticates every request as one identity (or nobody).
+type staticAuth struct {
+	id  auth.Identity
+	err error
+}
+
+func (a staticAuth) Authenticate(*http.Request) (auth.Identity, error) { return a.id, a.err }
+
+func identityWith(roles ...auth.Role) auth.Identity {
+	return auth.Identity{Subject: "ops", Email: "ops@example.com", Roles: roles}
+}
+
+// testServer is a console on a fake IVS service with a cookie jar client.
+type testServer struct {
+	t    *testing.T
+	e    *echo.Echo
+	fake *ivstest.Fake
+	logs *strings.Builder
+	jar  []*http.Cookie
+	csrf string
+}
+
+func newTestServer(t *testing.T, fake *ivstest.Fake, id auth.Identity) *testServer {
+	t.Helper()
+	logs := &strings.Builder{}
+	e := New(Deps{
+		IVS:      fake,
+		Auth:     staticAuth{id: id},
+		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
+		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Regions:  []ivs.Region{"us-east-1", "eu-west-1"},
+		Emulator: true,
+	})
+	return &testServer{t: t, e: e, fake: fake, logs: logs}
+}
+
+func newAnonymousServer(t *testing.T, fake *ivstest.Fake) *testServer {
+	s := newTestServer(t, fake, auth.Identity{})
+	s.e = New(Deps{
+		IVS: fake, Auth: staticAuth{err: auth.ErrNoIdentity},
+		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
+		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)), Regions: []ivs.Region{"us-east-1"},
+	})
+	return s
+}
+
+type response struct {
+	*httptest.ResponseRecorder
+	body string
+}
+
+func (r response) doc(t *testing.T) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// do sends a request with the session cookies, keeping new ones.
+func (s *testServer) do(method, target string, body io.Reader, hdr map[string]string) response {
+	s.t.Helper()
+	req := httptest.NewRequest(method, target, body)
+	req.RemoteAddr = "127.0.0.1:5555"
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	for _, c := range s.jar {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		s.jar = append([]*http.Cookie{c}, s.jar...)
+	}
+	return response{rec, rec.Body.String()}
+}
+
+func (s *testServer) get(target string) response { return s.do(http.MethodGet, target, nil, nil) }
+
+func (s *testServer) htmx(target string) response {
+	return s.do(http.MethodGet, target, nil, map[string]string{"HX-Request": "true"})
+}
+
+// token fetches a page to obtain the session's CSRF token.
+func (s *testServer) token() string {
+	s.t.Helper()
+	if s.csrf != "" {
+		return s.csrf
+	}
+	r := s.get("/r/us-east-1/stages")
+	d := r.doc(s.t)
+	hx, _ := d.Find("body").Attr("hx-headers")
+	i := strings.Index(hx, `":"`)
+	if i < 0 {
+		s.t.Fatalf("no CSRF token on the page (status %d)", r.Code)
+	}
+	s.csrf = strings.TrimSuffix(hx[i+3:], `"}`)
+	return s.csrf
+}
+
+// post submits a form with the CSRF token unless withToken is false.
+func (s *testServer) post(target string, form url.Values, withToken bool) response {
+	s.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if withToken {
+		form.Set(csrfField, s.token())
+	}
+	return s.do(http.MethodPost, target, strings.NewReader(form.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+}
+
+func stage(id, name, session string) ivs.Stage {
+	return ivs.Stage{ARN: "arn:aws:ivs:us-east-1:123456789012:stage/" + id, ID: id, Name: name, ActiveSessionID: session}
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
+)
+
+func stagesFake() *ivstest.Fake {
+	return &ivstest.Fake{ListStagesFn: func(ctx context.Context, r ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
+		st := []ivs.Stage{stage("AbCdEf123456", "main-stage-keynote", "st-ABCDEFGHIJKLM"), stage("ZyXw98765432", "studio-b", "")}
+		st[1].Tags = map[string]string{"team": "sports"}
+		return ivs.Page[ivs.Stage]{Items: st, NextToken: "tok/next+1"}, nil
+	}}
+}
+
+func TestStageListLinksFollowTheURLScheme(t *testing.T) {
+	s := newTestServer(t, stagesFake(), identityWith(auth.RoleViewer))
+	r := s.get("/r/us-east-1/stages")
+	if r.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", r.Code, r.body)
+	}
+	d := r.doc(t)
+	if got := d.Find("#stage-table tbody tr").Length(); got != 2 {
+		t.Fatalf("rows = %d, want 2", got)
+	}
+	if href, _ := d.Find(`a:contains("main-stage-keynote")`).Attr("href"); href != "/r/us-east-1/stages/AbCdEf123456" {
+		t.Errorf("stage link = %q", href)
+	}
+	if href, _ := d.Find(`a.badge-live`).Attr("href"); href != "/r/us-east-1/stages/AbCdEf123456/sessions/st-ABCDEFGHIJKLM" {
+		t.Errorf("live session link = %q", href)
+	}
+	if href, _ := d.Find(`a:contains("Next page")`).Attr("href"); href != "/r/us-east-1/stages?next=tok%2Fnext%2B1" {
+		t.Errorf("next page link = %q (the token must be escaped)", href)
+	}
+	if d.Find(".badge-emulator").Length() != 1 {
+		t.Error("no EMULATOR badge")
+	}
+	if !strings.Contains(d.Find("header").Text(), "ops@example.com") || !strings.Contains(d.Find("header").Text(), "viewer") {
+		t.Error("header does not show who and which role")
+	}
+	if d.Find(`a[href="/r/us-east-1/ingest-configurations"]`).Length() == 0 {
+		t.Error("navigation lacks ingest configurations")
+	}
+}
+
+func TestStageListSearchFiltersByNameAndTag(t *testing.T) {
+	s := newTestServer(t, stagesFake(), identityWith(auth.RoleViewer))
+	for q, want := range map[string]int{"keynote": 1, "team=sports": 1, "nothing-like-it": 0, "": 2} {
+		d := s.get("/r/us-east-1/stages?q=" + q).doc(t)
+		if got := d.Find("#stage-table tbody tr").Length(); got != want {
+			t.Errorf("q=%q: rows = %d, want %d", q, got, want)
+		}
+	}
+	// htmx asks for the table only.
+	r := s.do(http.MethodGet, "/r/us-east-1/stages?q=studio", nil, map[string]string{"HX-Request": "true", "HX-Target": "stage-table"})
+	if strings.Contains(r.body, "<html") || !strings.Contains(r.body, `id="stage-table"`) {
+		t.Errorf("htmx search should answer the table fragment only")
+	}
+}
+
+func TestStageListUpstreamFaultsBecomeClearMessages(t *testing.T) {
+	cases := []struct {
+		kind   ivs.Kind
+		status int
+		words  string
+	}{
+		{ivs.KindThrottled, http.StatusServiceUnavailable, "IVS is busy"},
+		{ivs.KindUnavailable, http.StatusServiceUnavailable, "IVS is not answering"},
+		{ivs.KindAccessDenied, http.StatusBadGateway, "access was denied"},
+	}
+	for _, tc := range cases {
+		fake := &ivstest.Fake{ListStagesFn: func(context.Context, ivs.Region, ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
+			return ivs.Page[ivs.Stage]{}, ivstest.Err(tc.kind, "ListStages", "upstream said no")
+		}}
+		s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+		r := s.get("/r/us-east-1/stages")
+		if r.Code != tc.status || !strings.Contains(r.body, tc.words) || !strings.Contains(r.body, "<html") {
+			t.Errorf("%v: status %d, want %d with %q in a full page", tc.kind, r.Code, tc.status, tc.words)
+		}
+		h := s.htmx("/r/us-east-1/stages")
+		if h.Code != tc.status || strings.Contains(h.body, "<html") || h.Header().Get("HX-Retarget") != "#alerts" {
+			t.Errorf("%v (htmx): status %d, retarget %q: want a fragment for #alerts", tc.kind, h.Code, h.Header().Get("HX-Retarget"))
+		}
+	}
+}
+
+func TestUnknownRegionAndBadTokenAreRefusedBeforeUpstream(t *testing.T) {
+	fake := stagesFake()
+	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+	if r := s.get("/r/mars-north-1/stages"); r.Code != http.StatusNotFound || !strings.Contains(r.body, "mars-north-1") {
+		t.Errorf("unknown region: %d", r.Code)
+	}
+	if r := s.get("/r/us-east-1/stages?next=%00bad"); r.Code != http.StatusBadRequest {
+		t.Errorf("damaged token: %d", r.Code)
+	}
+	if fake.Calls("ListStages") != 0 {
+		t.Errorf("bad input reached IVS %d times", fake.Calls("ListStages"))
+	}
+}
+
+func TestNoIdentityIs401AndNoRoleIs403(t *testing.T) {
+	s := newAnonymousServer(t, stagesFake())
+	if r := s.get("/r/us-east-1/stages"); r.Code != http.StatusUnauthorized || !strings.Contains(r.body, "Sign-in required") {
+		t.Errorf("no identity: %d", r.Code)
+	}
+	if r := s.htmx("/r/us-east-1/stages"); r.Code != http.StatusUnauthorized || strings.Contains(r.body, "<html") {
+		t.Errorf("no identity (htmx): %d", r.Code)
+	}
+	s = newTestServer(t, stagesFake(), identityWith())
+	if r := s.get("/r/us-east-1/stages"); r.Code != http.StatusForbidden {
+		t.Errorf("no role: %d", r.Code)
+	}
+}
+
+func TestSecurityHeadersAndOperationsEndpoints(t *testing.T) {
+	s := newTestServer(t, stagesFake(), identityWith(auth.RoleViewer))
+	r := s.get("/r/us-east-1/stages")
+	h := r.Header()
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP = %q", csp)
+	}
+	for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
+		if h.Get(k) != want {
+			t.Errorf("%s = %q, want %q", k, h.Get(k), want)
+		}
+	}
+	if h.Get(echoRequestID) == "" {
+		t.Error("no request id header")
+	}
+	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, " onclick=") {
+		t.Error("inline script on the page")
+	}
+	for _, c := range r.Result().Cookies() {
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Errorf("cookie %s: HttpOnly=%v SameSite=%v", c.Name, c.HttpOnly, c.SameSite)
+		}
+	}
+	if r := s.get("/healthz"); r.Code != http.StatusOK {
+		t.Errorf("healthz %d", r.Code)
+	}
+	if r := s.get("/metrics"); r.Code != http.StatusOK || !strings.Contains(r.body, "greenroom_http_request_duration_seconds") {
+		t.Errorf("metrics %d", r.Code)
+	}
+	if r := s.get("/static/app.css"); r.Code != http.StatusOK {
+		t.Errorf("static %d", r.Code)
+	}
+}
+
+func TestCSRFRefusesPostsWithoutTheToken(t *testing.T) {
+	s := newTestServer(t, stagesFake(), identityWith(auth.RoleAdmin))
+	s.token()
+	if r := s.post("/r/us-east-1/stages", nil, false); r.Code != http.StatusForbidden || !strings.Contains(r.body, "Nothing was changed") {
+		t.Errorf("POST without token: %d", r.Code)
+	}
+}
+
+const echoRequestID = "X-Request-Id"
