@@ -105,4 +105,3 @@ func takeFlashes(c echo.Context) []views.Flash {
 	}
 	return out
 }
-

@@ -22,6 +22,7 @@ type Deps struct {
 	IVS      ivs.Service
 	Auth     auth.Authenticator
 	Sessions sessions.Store
+	Audit    Auditor
 	Logger   *slog.Logger
 	Regions  []ivs.Region
 	Emulator bool
