@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -38,20 +41,43 @@ type testServer struct {
 	logs *strings.Builder
 	jar  []*http.Cookie
 	csrf string
+
+	mu        sync.Mutex
+	audits    []AuditRecord
+	auditFail bool // make the audit log fail
+}
+
+func (s *testServer) auditor(_ context.Context, r AuditRecord) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.auditFail {
+		return errors.New("disk full")
+	}
+	s.audits = append(s.audits, r)
+	return nil
+}
+
+// audited returns the records written so far.
+func (s *testServer) audited() []AuditRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]AuditRecord(nil), s.audits...)
 }
 
 func newTestServer(t *testing.T, fake *ivstest.Fake, id auth.Identity) *testServer {
 	t.Helper()
 	logs := &strings.Builder{}
-	e := New(Deps{
+	s := &testServer{t: t, fake: fake, logs: logs}
+	s.e = New(Deps{
 		IVS:      fake,
 		Auth:     staticAuth{id: id},
 		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
 		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
 		Regions:  []ivs.Region{"us-east-1", "eu-west-1"},
 		Emulator: true,
+		Audit:    s.auditor,
 	})
-	return &testServer{t: t, e: e, fake: fake, logs: logs}
+	return s
 }
 
 func newAnonymousServer(t *testing.T, fake *ivstest.Fake) *testServer {
@@ -60,6 +86,7 @@ func newAnonymousServer(t *testing.T, fake *ivstest.Fake) *testServer {
 		IVS: fake, Auth: staticAuth{err: auth.ErrNoIdentity},
 		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)), Regions: []ivs.Region{"us-east-1"},
+		Audit: s.auditor,
 	})
 	return s
 }
