@@ -1,0 +1,110 @@
+// Command ivs-emulator serves the Amazon IVS Real-Time API emulator on its
+// own, for SDKs, the AWS CLI and tests:
+//
+//	go run ./cmd/ivs-emulator -addr 127.0.0.1:4566
+//	aws ivs-realtime --endpoint-url http://127.0.0.1:4566 list-stages
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/emulator"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ivs-emulator:", err)
+		os.Exit(2)
+	}
+}
+
+type config struct {
+	addr     string
+	opts     emulator.Options
+	simulate bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("ivs-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:4566", "listen address")
+	fs.StringVar(&c.opts.Seed, "seed", emulator.SeedDemo, `initial world: "demo" or "empty"`)
+	fs.StringVar(&c.opts.AccountID, "account-id", emulator.DefaultAccountID, "12-digit AWS account id the emulator answers for")
+	fs.Int64Var(&c.opts.RandSeed, "rand-seed", 0, "seed of the demo world's shapes and the simulator (0 = random)")
+	fs.DurationVar(&c.opts.Faults.Latency, "latency", 0, "latency added to every API call, e.g. 150ms")
+	fs.DurationVar(&c.opts.Faults.Jitter, "jitter", 0, "random extra latency in [0, jitter)")
+	fs.Float64Var(&c.opts.Faults.TPS, "tps", 0, fmt.Sprintf("per-operation TPS limit per region, answered with ThrottlingException (0 = off; AWS allows %d)", emulator.DefaultTPS))
+	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "fraction of calls answered 500 InternalServerException (0..1)")
+	fs.BoolVar(&c.opts.Faults.AccessDenied, "access-denied", false, "answer every call 403 AccessDeniedException")
+	fs.BoolVar(&c.simulate, "simulate", true, "run the live simulator (participants join and leave, encoders drop and recover)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	c.opts.Simulate = c.simulate
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	c.opts.Logger = log
+	emu, err := emulator.New(c.opts)
+	if err != nil {
+		return err
+	}
+	defer emu.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	emu.Start(ctx)
+
+	fmt.Fprintf(stdout, `IVS Real-Time emulator listening on %[1]s (account %[2]s, seed %[3]s, simulate %[4]t)
+
+  AWS CLI:  aws ivs-realtime --endpoint-url %[1]s --region us-east-1 list-stages
+  Go SDK:   ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(%[1]q) })
+  STS:      sts GetCallerIdentity answers on the same URL (account %[2]s)
+  Admin:    curl %[1]s/_emulator/faults    (PUT to change; POST /_emulator/reset, /_emulator/step, /_emulator/publish)
+
+Any credentials work (signatures are not checked); the region comes from the signature.
+`, base, emu.AccountID(), c.opts.Seed, c.simulate)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
