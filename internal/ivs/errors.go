@@ -51,3 +51,24 @@ func KindOf(err error) Kind {
 
 // IsNotFound reports whether err means the resource does not exist.
 func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// String names the kind in words a person reads.
+func (k Kind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindConflict:
+		return "conflict"
+	case KindValidation:
+		return "invalid request"
+	case KindAccessDenied:
+		return "access denied"
+	case KindThrottled:
+		return "rate limited"
+	case KindUnavailable:
+		return "IVS unavailable"
+	case KindQuota:
+		return "quota exceeded"
+	}
+	return "error"
+}

@@ -46,9 +46,11 @@ type ParticipantQuery struct {
 	SessionID string
 	ListQuery
 
-	UserID         string
-	State          string // CONNECTED | DISCONNECTED
-	Published      *bool
+	UserID string
+	State  string // CONNECTED | DISCONNECTED
+	// PublishedOnly keeps participants that published. The API cannot filter
+	// on "never published": the SDK sends the boolean only when it is true.
+	PublishedOnly  bool
 	RecordingState string
 }
 

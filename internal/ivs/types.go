@@ -98,14 +98,13 @@ func (p Participant) Connected() bool { return p.State == ParticipantConnected }
 
 // ParticipantEvent is one entry of a participant's timeline.
 type ParticipantEvent struct {
-	Name                  string
-	Time                  time.Time
-	RemoteParticipantID   string
-	ErrorCode             string
-	DestinationStageARN   string
-	DestinationSessionID  string
-	Replica               bool
-	PreviousToken         bool
+	Name                 string
+	Time                 time.Time
+	RemoteParticipantID  string
+	ErrorCode            string
+	DestinationStageARN  string
+	DestinationSessionID string
+	Replica              bool
 }
 
 // IsError reports whether the event is one of the *_ERROR events.
