@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/config"
+	"github.com/greenroom-dev/greenroom/internal/emulator"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/ivs/awssdk"
+	"github.com/greenroom-dev/greenroom/internal/ivs/cached"
+	"github.com/greenroom-dev/greenroom/web"
+)
+
+// app is the running console and what it must close.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	ln      net.Listener
+	closers []func()
+	stdout  io.Writer
+}
+
+func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, error) {
+	a := &app{cfg: cfg, log: newLogger(cfg), stdout: stdout}
+	endpoint := cfg.IVSEndpoint
+	if cfg.Emulated() && endpoint == "" {
+		url, stop, err := startEmulator(ctx, cfg, a.log)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, stop)
+		endpoint = url
+	}
+	raw, err := awssdk.New(ctx, awssdk.Options{Regions: cfg.Regions, Endpoint: endpoint, CallTimeout: cfg.CallTimeout})
+	if err != nil {
+		return nil, err
+	}
+	svc := cached.New(raw, cached.Options{Disabled: cfg.CacheOff, Budget: cached.Budget{Rate: cfg.CallRate, Burst: cfg.CallBurst}})
+
+	authn, err := newAuthenticator(cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("-addr (GREENROOM_ADDR): cannot listen on %s: %v", cfg.Addr, err)
+	}
+	a.ln = ln
+	a.echo = web.New(web.Deps{
+		IVS:           svc,
+		Auth:          authn,
+		Sessions:      newSessionStore(cfg),
+		Logger:        a.log,
+		Regions:       cfg.Regions,
+		Emulator:      cfg.Emulated(),
+		Ready:         readiness(raw, cfg.Regions[0]),
+		TrustedProxy:  trustedProxy(cfg),
+		SecureCookies: cfg.CookieSecure,
+	})
+	return a, nil
+}
+
+func (a *app) serve(ctx context.Context) error {
+	srv := a.echo.Server
+	srv.Handler = a.echo
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(a.ln) }()
+	url := "http://" + a.ln.Addr().String()
+	fmt.Fprintf(a.stdout, "Greenroom is running at %s (backend %s, regions %v)\n", url, a.cfg.Backend, a.cfg.Regions)
+	a.log.Info("listening", slog.String("url", url), slog.String("backend", a.cfg.Backend))
+	select {
+	case err := <-errc:
+		if err == http.ErrServerClosed {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", slog.Duration("grace", a.cfg.ShutdownGrace))
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
+	defer cancel()
+	return web.Shutdown(sctx, a.echo)
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// startEmulator serves the embedded emulator on a loopback port, so the
+// console reaches it through the real SDK over HTTP, exactly like AWS.
+func startEmulator(ctx context.Context, cfg *config.Config, log *slog.Logger) (string, func(), error) {
+	emu, err := emulator.New(emulator.Options{Seed: cfg.Seed, Simulate: true, Logger: log.With(slog.String("component", "emulator"))})
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("emulator: %w", err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	emu.Start(ctx)
+	return "http://" + ln.Addr().String(), func() {
+		_ = srv.Close()
+		emu.Close()
+	}, nil
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// newSessionStore derives a signing and an encryption key from each
+// configured key; the first signs new cookies, all verify (rotation).
+func newSessionStore(cfg *config.Config) sessions.Store {
+	keys := cfg.SessionKeys
+	if len(keys) == 0 {
+		k := make([]byte, 32)
+		_, _ = rand.Read(k)
+		keys = [][]byte{k}
+	}
+	var pairs [][]byte
+	for _, k := range keys {
+		pairs = append(pairs, derive(k, "greenroom session hash"), derive(k, "greenroom session block")[:32])
+	}
+	s := sessions.NewCookieStore(pairs...)
+	s.Options.MaxAge = int(cfg.SessionTTL.Seconds())
+	s.Options.HttpOnly = true
+	s.Options.SameSite = http.SameSiteLaxMode
+	return s
+}
+
+func derive(key []byte, label string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}
+
+// readiness checks IVS with the cheapest call, at most every few seconds
+// however often the probe comes.
+func readiness(svc ivs.Service, region ivs.Region) func(context.Context) error {
+	var last time.Time
+	var lastErr error
+	sem := make(chan struct{}, 1)
+	return func(ctx context.Context) error {
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		if time.Since(last) < 5*time.Second {
+			return lastErr
+		}
+		_, lastErr = svc.ListStages(ctx, region, ivs.ListQuery{MaxResults: 1})
+		last = time.Now()
+		return lastErr
+	}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/config"
+)
+
+// newAuthenticator turns the identity settings into an auth.Config.
+func newAuthenticator(cfg *config.Config) (auth.Authenticator, error) {
+	a := cfg.Auth
+	nets, err := parseNetworks(a.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := auth.ParseRoleMap(a.RoleMap)
+	if err != nil {
+		return nil, fmt.Errorf("-role-map (GREENROOM_ROLE_MAP): %v", err)
+	}
+	var def auth.Role
+	if a.DefaultRole != "" {
+		if def, err = auth.ParseRole(a.DefaultRole); err != nil {
+			return nil, fmt.Errorf("-default-role (GREENROOM_DEFAULT_ROLE): %v", err)
+		}
+	}
+	var pem string
+	if a.JWTKeyFile != "" {
+		b, err := os.ReadFile(a.JWTKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("-jwt-key-file (GREENROOM_JWT_KEY_FILE): %v", err)
+		}
+		pem = string(b)
+	}
+	ac := auth.Config{
+		Mode:            auth.Mode(a.Mode),
+		ListenAddr:      cfg.Addr,
+		RoleMap:         roles,
+		DefaultRole:     def,
+		TrustedNetworks: nets,
+		Proxy: auth.ProxyConfig{
+			Preset: a.ProxyPreset, UserHeader: a.UserHeader, EmailHeader: a.EmailHeader,
+			GroupsHeader: a.GroupsHeader, GroupSeparator: a.GroupSeparator,
+		},
+		JWT: auth.JWTConfig{
+			Preset: a.JWTPreset, Header: a.JWTHeader, JWKSURL: a.JWKSURL, PublicKeyPEM: pem,
+			Issuer: a.JWTIssuer, Audience: a.JWTAudience, EmailClaim: a.EmailClaim, GroupsClaim: a.GroupsClaim,
+			GroupSeparator: a.GroupSeparator, CloudflareTeam: a.CloudflareTeam, ALBRegion: a.ALBRegion, ALBARN: a.ALBArn,
+		},
+	}
+	return auth.New(ac)
+}
+
+func parseNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				out = append(out, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q is not an address or CIDR like 10.0.0.0/8", p)
+		}
+		out = append(out, pr.Masked())
+	}
+	return out, nil
+}
+
+// trustedProxy reports whether a peer may tell us the browser used TLS.
+func trustedProxy(cfg *config.Config) func(string) bool {
+	nets, _ := parseNetworks(cfg.Auth.TrustedProxies)
+	return func(remote string) bool {
+		ap, err := netip.ParseAddrPort(remote)
+		if err != nil {
+			return false
+		}
+		for _, n := range nets {
+			if n.Contains(ap.Addr().Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+}
