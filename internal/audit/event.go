@@ -1,0 +1,103 @@
+package audit
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Event is one audited action.
+type Event struct {
+	ID         int64     // assigned by the log; increases with every event
+	Time       time.Time // when it happened; Record fills in now if zero
+	Actor      string    // who: email or subject of the identity (required)
+	Role       string    // the role that allowed it (or was missing)
+	Region     string    // AWS region
+	Resource   string    // what: usually an ARN
+	Action     string    // e.g. ActionReveal (required)
+	Outcome    string    // OutcomeSuccess or Failure(reason) (required)
+	ClientAddr string    // the client's address as the console saw it
+	RequestID  string    // correlates with the request's log lines
+	Detail     string    // free text; never a stream key
+}
+
+// Actions the console records.
+const (
+	ActionReveal                = "ingest.reveal"
+	ActionIngestCreate          = "ingest.create"
+	ActionIngestUpdate          = "ingest.update"
+	ActionIngestDelete          = "ingest.delete"
+	ActionIngestForceDelete     = "ingest.force_delete"
+	ActionIngestRotate          = "ingest.rotate"
+	ActionParticipantDisconnect = "participant.disconnect"
+)
+
+// OutcomeSuccess is the outcome of an action that did what was asked.
+// Failures are "failure: <reason>", made by Failure.
+const (
+	OutcomeSuccess = "success"
+	outcomeFailure = "failure"
+)
+
+// Failure is the outcome of an action that failed for reason (or was
+// refused: "failure: forbidden").
+func Failure(reason string) string {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return outcomeFailure
+	}
+	return outcomeFailure + ": " + reason
+}
+
+// IsFailure reports whether an outcome is a failure.
+func IsFailure(outcome string) bool { return strings.HasPrefix(outcome, outcomeFailure) }
+
+// Filter selects events. Zero fields match everything.
+type Filter struct {
+	Actor    string // exact
+	Action   string // exact
+	Resource string // exact
+	Region   string // exact
+	// Outcome is exact, except "failure", which matches every failure.
+	Outcome string
+	Since   time.Time // inclusive
+	Until   time.Time // exclusive
+	// Cursor continues a Query where the previous page ended (its next
+	// value). Ignored by Export.
+	Cursor string
+	// Limit is the page size for Query: default 50, at most 1000. Ignored by
+	// Export, which writes every matching event.
+	Limit int
+}
+
+// Page sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+func (f Filter) limit() int {
+	switch {
+	case f.Limit <= 0:
+		return DefaultLimit
+	case f.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return f.Limit
+}
+
+// streamKeyRE matches IVS stream keys ("sk_<region>_<secret>"), so that one
+// put in an event by mistake is masked instead of stored.
+var streamKeyRE = regexp.MustCompile(`sk_[a-z]{2}(-[a-z]+)+-[0-9]_[A-Za-z0-9]{6,}`)
+
+const redacted = "[redacted stream key]"
+
+// scrub masks stream-key-shaped text in every free-text field.
+func (e *Event) scrub() {
+	for _, p := range []*string{&e.Actor, &e.Role, &e.Region, &e.Resource, &e.Action, &e.Outcome,
+		&e.ClientAddr, &e.RequestID, &e.Detail} {
+		if strings.Contains(*p, "sk_") {
+			*p = streamKeyRE.ReplaceAllString(*p, redacted)
+		}
+	}
+}

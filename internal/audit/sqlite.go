@@ -1,0 +1,140 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go driver "sqlite"
+)
+
+// SQLiteLog is the embedded Log: one SQLite file, one writer connection
+// and a small pool of read-only connections (WAL lets them read while the
+// writer writes).
+type SQLiteLog struct {
+	w *sql.DB // exactly one connection: SQLite has one writer anyway
+	r *sql.DB // query_only
+}
+
+var _ Log = (*SQLiteLog)(nil)
+
+// recordTimeout bounds a Record that has lost its caller (see Record).
+const recordTimeout = 15 * time.Second
+
+const schema = `
+CREATE TABLE IF NOT EXISTS audit_events (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, even after pruning
+	at_us       INTEGER NOT NULL,                  -- unix microseconds, UTC
+	actor       TEXT NOT NULL,
+	role        TEXT NOT NULL DEFAULT '',
+	region      TEXT NOT NULL DEFAULT '',
+	resource    TEXT NOT NULL DEFAULT '',
+	action      TEXT NOT NULL,
+	outcome     TEXT NOT NULL,
+	client_addr TEXT NOT NULL DEFAULT '',
+	request_id  TEXT NOT NULL DEFAULT '',
+	detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_events_actor    ON audit_events (actor, id);
+CREATE INDEX IF NOT EXISTS audit_events_action   ON audit_events (action, id);
+CREATE INDEX IF NOT EXISTS audit_events_resource ON audit_events (resource, id);
+CREATE INDEX IF NOT EXISTS audit_events_at       ON audit_events (at_us);
+`
+
+// OpenSQLite opens (creating if needed, mode 0600) the audit database at
+// path and its schema. Every connection runs with journal_mode=WAL,
+// synchronous=FULL (each commit is fsynced: durable once Record returns)
+// and busy_timeout=5000 ms.
+func OpenSQLite(path string) (*SQLiteLog, error) {
+	if path == "" {
+		return nil, errors.New("audit: database path is required")
+	}
+	// Create the file ourselves: SQLite would use the umask (often 0644), and
+	// the log names people and addresses.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit: open %s: %w", path, err)
+	}
+	f.Close()
+
+	dsn := func(extra string) string {
+		q := "_busy_timeout=5000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate" + extra
+		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q
+	}
+	w, err := sql.Open("sqlite", dsn(""))
+	if err != nil {
+		return nil, fmt.Errorf("audit: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := w.ExecContext(ctx, schema); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("audit: create schema in %s: %w", path, err)
+	}
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		w.Close()
+		return nil, fmt.Errorf("audit: %s: journal mode %q (%v), want wal", path, mode, err)
+	}
+
+	r, err := sql.Open("sqlite", dsn("&_query_only=1"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("audit: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	return &SQLiteLog{w: w, r: r}, nil
+}
+
+// Record stores e (see Log.Record). It deliberately ignores cancellation of
+// ctx, bounded by its own timeout: a client that hangs up after an action
+// was carried out must not erase the trace of it.
+func (l *SQLiteLog) Record(ctx context.Context, e Event) error {
+	_, err := l.Append(ctx, e)
+	return err
+}
+
+// Append is Record that also returns the event as stored, with its ID and
+// Time.
+func (l *SQLiteLog) Append(ctx context.Context, e Event) (Event, error) {
+	if e.Actor == "" || e.Action == "" || e.Outcome == "" {
+		return Event{}, fmt.Errorf("%w: actor, action and outcome are required", ErrInvalidEvent)
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	e.Time = e.Time.UTC().Truncate(time.Microsecond)
+	e.scrub()
+
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	// Exec runs the statement to completion, so the autocommit (and its
+	// fsync) has happened when it returns.
+	res, err := l.w.ExecContext(ctx, `INSERT INTO audit_events
+		(at_us, actor, role, region, resource, action, outcome, client_addr, request_id, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Time.UnixMicro(), e.Actor, e.Role, e.Region, e.Resource, e.Action, e.Outcome,
+		e.ClientAddr, e.RequestID, e.Detail)
+	if err != nil {
+		return Event{}, fmt.Errorf("audit: record %s by %s: %w", e.Action, e.Actor, err)
+	}
+	// Exact: there is a single writer connection.
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return Event{}, fmt.Errorf("audit: record %s by %s: %w", e.Action, e.Actor, err)
+	}
+	return e, nil
+}
+
+// Close closes the database. Events already recorded are on disk.
+func (l *SQLiteLog) Close() error {
+	return errors.Join(l.r.Close(), l.w.Close())
+}
