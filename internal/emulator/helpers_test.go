@@ -2,7 +2,11 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -10,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
+	"github.com/aws/smithy-go"
 )
 
 // testEpoch is the fake "now" of every test world.
@@ -60,4 +65,74 @@ func must[T any](v T, err error) T {
 		panic(fmt.Sprintf("unexpected error: %v", err))
 	}
 	return v
+}
+
+// stageNamed finds a demo stage by name (test-only peek at the state).
+func (v *env) stageNamed(region, name string) (arn, activeSession string) {
+	v.e.mu.Lock()
+	defer v.e.mu.Unlock()
+	for _, st := range v.e.worlds[region].stages {
+		if st.name == name {
+			if st.active != nil {
+				activeSession = st.active.id
+			}
+			return st.arn, activeSession
+		}
+	}
+	v.t.Fatalf("no stage %q in %s", name, region)
+	return "", ""
+}
+
+// ingestNamed returns a demo configuration by name.
+func (v *env) ingestNamed(region, name string) *ingestConfig {
+	v.e.mu.Lock()
+	defer v.e.mu.Unlock()
+	for _, c := range v.e.worlds[region].ingests {
+		if c.name == name {
+			return c
+		}
+	}
+	v.t.Fatalf("no ingest configuration %q in %s", name, region)
+	return nil
+}
+
+// admin posts to the admin API and returns the status and body.
+func (v *env) admin(method, path, body string) (int, string) {
+	v.t.Helper()
+	req, _ := http.NewRequest(method, v.srv.URL+"/_emulator/"+path, strings.NewReader(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (v *env) publish(region, key string) {
+	v.t.Helper()
+	if code, body := v.admin("POST", "publish", fmt.Sprintf(`{"region":%q,"streamKey":%q}`, region, key)); code != 200 {
+		v.t.Fatalf("publish: %d %s", code, body)
+	}
+}
+
+// raw posts a body to an operation, unsigned (region us-east-1).
+func (v *env) raw(op, body string) (*http.Response, string) {
+	v.t.Helper()
+	resp, err := http.Post(v.srv.URL+"/"+op, "application/json", strings.NewReader(body))
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// errCode is the AWS error code of err, "" if none.
+func errCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }

@@ -186,7 +186,8 @@ func opUpdateStage(c *call) (any, error) {
 }
 
 // opDeleteStage shuts the stage down: its live session ends (everyone is
-// disconnected) and ingest configurations attached to it are detached.
+// disconnected) and, as IVS documents, configurations that were publishing
+// into it are detached; others keep the dead ARN and cannot publish.
 func opDeleteStage(c *call) (any, error) {
 	var req arnReq
 	if err := decodeBody(c.body, &req); err != nil {
@@ -196,12 +197,12 @@ func opDeleteStage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.e.endSession(st, c.now)
 	for _, cfg := range c.w.ingests {
-		if cfg.stageArn == st.arn {
-			cfg.stageArn = ""
+		if cfg.stageArn == st.arn && c.w.ingestActive(cfg) {
+			defer func() { cfg.stageArn = "" }() // after the session ends
 		}
 	}
+	c.e.endSession(st, c.now)
 	c.w.removeStage(st)
 	return nil, nil
 }
