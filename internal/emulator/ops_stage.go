@@ -197,12 +197,16 @@ func opDeleteStage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	var publishing []*ingestConfig
 	for _, cfg := range c.w.ingests {
 		if cfg.stageArn == st.arn && c.w.ingestActive(cfg) {
-			defer func() { cfg.stageArn = "" }() // after the session ends
+			publishing = append(publishing, cfg)
 		}
 	}
 	c.e.endSession(st, c.now)
+	for _, cfg := range publishing {
+		cfg.stageArn = ""
+	}
 	c.w.removeStage(st)
 	return nil, nil
 }
