@@ -31,10 +31,10 @@ func TestStageLifecycle(t *testing.T) {
 	}
 	ep := st.Endpoints
 	for re, got := range map[string]*string{
-		`^https://[a-z0-9]{12}\.global-bm\.whip\.live-video\.net$`:                          ep.Whip,
-		`^rtmp://[a-z0-9]{12}\.global-contribute-staging\.live-video\.net/app/$`:            ep.Rtmp,
-		`^rtmps://[a-z0-9]{12}\.global-contribute-staging\.live-video\.net:443/app/$`:       ep.Rtmps,
-		`^wss://global\.events\.live-video\.net$`:                                           ep.Events,
+		`^https://[a-z0-9]{12}\.global-bm\.whip\.live-video\.net$`:                    ep.Whip,
+		`^rtmp://[a-z0-9]{12}\.global-contribute-staging\.live-video\.net/app/$`:      ep.Rtmp,
+		`^rtmps://[a-z0-9]{12}\.global-contribute-staging\.live-video\.net:443/app/$`: ep.Rtmps,
+		`^wss://global\.events\.live-video\.net$`:                                     ep.Events,
 	} {
 		if got == nil || !regexp.MustCompile(re).MatchString(*got) {
 			t.Errorf("endpoint %v does not match %s", got, re)

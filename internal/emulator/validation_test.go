@@ -202,12 +202,12 @@ func TestWireErrors(t *testing.T) {
 		status   int
 		errType  string
 	}{
-		{"GetStage", `{}`, 400, "ValidationException"},                             // required member
-		{"GetStage", `{"arn": 5}`, 400, "ValidationException"},                     // wrong type
-		{"GetStage", `{"arn": "x"`, 400, "ValidationException"},                    // truncated
-		{"GetStage", `[]`, 400, "ValidationException"},                             // not an object
+		{"GetStage", `{}`, 400, "ValidationException"},                                // required member
+		{"GetStage", `{"arn": 5}`, 400, "ValidationException"},                        // wrong type
+		{"GetStage", `{"arn": "x"`, 400, "ValidationException"},                       // truncated
+		{"GetStage", `[]`, 400, "ValidationException"},                                // not an object
 		{"GetStage", `{"arn":"` + stage + `","extra":1}`, 400, "ValidationException"}, // unknown member
-		{"GetStage", `{"arn":"` + stage + `"} {}`, 400, "ValidationException"},    // trailing data
+		{"GetStage", `{"arn":"` + stage + `"} {}`, 400, "ValidationException"},        // trailing data
 		{"ListStages", `{"maxResults": 1.5}`, 400, "ValidationException"},
 		{"CreateIngestConfiguration", `{"ingestProtocol":"RTMP","insecureIngest":"yes"}`, 400, "ValidationException"},
 		{"GetStage", `{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/nope"}`, 404, "ResourceNotFoundException"},
