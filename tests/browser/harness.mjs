@@ -39,12 +39,12 @@ export async function startConsole(args = [], env = {}) {
 }
 
 export async function launchBrowser() {
-  const userDataDir = mkdtempSync(join(tmpdir(), "greenroom-chromium-"));
+  // playwright gives every launch a fresh, empty profile directory of its own.
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", `--user-data-dir=${userDataDir}`],
+      "--disable-component-update", "--disable-sync"],
   });
 }
 

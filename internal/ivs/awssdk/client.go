@@ -65,9 +65,6 @@ func New(ctx context.Context, o Options) (*Service, error) {
 			return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = o.MaxAttempts })
 		}),
 	}
-	if o.HTTPClient != nil {
-		loadOpts = append(loadOpts, config.WithHTTPClient(o.HTTPClient))
-	}
 	if o.Endpoint != "" {
 		// The emulator ignores signatures; never pick up real credentials for it.
 		loadOpts = append(loadOpts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("EMULATOR", "EMULATOR", "")))
@@ -80,12 +77,18 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	for _, r := range o.Regions {
 		s.clients[r] = ivsrealtime.NewFromConfig(cfg, func(io *ivsrealtime.Options) {
 			io.Region = string(r)
+			if o.HTTPClient != nil {
+				io.HTTPClient = o.HTTPClient
+			}
 			if o.Endpoint != "" {
 				io.BaseEndpoint = aws.String(o.Endpoint)
 			}
 		})
 	}
 	s.sts = sts.NewFromConfig(cfg, func(so *sts.Options) {
+		if o.HTTPClient != nil {
+			so.HTTPClient = o.HTTPClient
+		}
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
 		}

@@ -55,7 +55,7 @@ func translate(op string, err error) error {
 			e.Kind, e.Message = ivs.KindThrottled, "IVS is rate-limiting this account"
 		case strings.Contains(code, "AccessDenied") || code == "UnrecognizedClientException" || code == "InvalidSignatureException" || code == "ExpiredTokenException":
 			e.Kind, e.Message = ivs.KindAccessDenied, "AWS refused the console's credentials ("+code+")"
-		case api.ErrorFault() == smithy.FaultServer:
+		case api.ErrorFault() == smithy.FaultServer || (re != nil && re.HTTPStatusCode() >= 500) || strings.Contains(code, "InternalServer") || code == "ServiceUnavailable":
 			e.Kind, e.Message = ivs.KindUnavailable, "IVS answered with a server error ("+code+")"
 		default:
 			e.Kind, e.Message = ivs.KindUnknown, code+": "+api.ErrorMessage()
