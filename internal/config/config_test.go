@@ -1,0 +1,86 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsRunTheDemoOnLoopback(t *testing.T) {
+	c, err := Load(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.Backend != "emulator" || len(c.Regions) != 2 || c.Auth.Mode != "dev" || c.CallRate != 2 {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestFlagWinsOverEnvironment(t *testing.T) {
+	c, err := Load([]string{"-ivs-call-rate", "1.5"}, env(map[string]string{"GREENROOM_IVS_CALL_RATE": "3", "GREENROOM_REGION": "eu-central-1", "GREENROOM_IVS_TIMEOUT": "4s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CallRate != 1.5 || len(c.Regions) != 1 || c.Regions[0] != "eu-central-1" || c.CallTimeout != 4*time.Second {
+		t.Fatalf("got rate %v regions %v timeout %v", c.CallRate, c.Regions, c.CallTimeout)
+	}
+}
+
+func TestWrongValuesStopWithOneClearLine(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"-backend", "gcp"}, nil, `-backend (GREENROOM_BACKEND): "gcp" is not allowed (want emulator or aws)`},
+		{[]string{"-region", "us-east-1,moon"}, nil, `-region (GREENROOM_REGION): "moon" is not a region code`},
+		{[]string{"-addr", "8080"}, nil, `-addr (GREENROOM_ADDR): "8080" is not host:port`},
+		{[]string{"-ivs-endpoint", "localhost:4566"}, nil, `-ivs-endpoint (GREENROOM_IVS_ENDPOINT)`},
+		{[]string{"-ivs-call-rate", "9"}, nil, `outside (0, 5]`},
+		{nil, map[string]string{"GREENROOM_IVS_CALL_RATE": "fast"}, `GREENROOM_IVS_CALL_RATE: "fast" is not a number`},
+		{nil, map[string]string{"GREENROOM_IVS_TIMEOUT": "10"}, `GREENROOM_IVS_TIMEOUT: "10" is not a duration`},
+		{[]string{"-auth", "proxy"}, nil, `-session-keys (GREENROOM_SESSION_KEYS): required outside dev mode`},
+		{[]string{"-auth", "proxy", "-session-keys", "short"}, nil, `is not 32 or more bytes`},
+		{[]string{"-log-level", "loud"}, nil, `-log-level (GREENROOM_LOG_LEVEL)`},
+		{[]string{"-emulator-seed", "huge"}, nil, `-emulator-seed (GREENROOM_EMULATOR_SEED)`},
+		{[]string{"-nope"}, nil, `flag provided but not defined: -nope`},
+		{[]string{"extra"}, nil, `unexpected argument "extra"`},
+		{[]string{"-cookie-secure", "maybe", "-session-keys", key}, nil, `-cookie-secure (GREENROOM_COOKIE_SECURE)`},
+	}
+	for _, tc := range cases {
+		_, err := Load(tc.args, env(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v %v: %v, want one line containing %q", tc.args, tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestSessionKeysAcceptHexAndBase64(t *testing.T) {
+	hexKey := strings.Repeat("0f", 32)
+	b64 := "q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="
+	c, err := Load([]string{"-auth", "proxy", "-session-keys", hexKey + "," + b64}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.SessionKeys) != 2 || len(c.SessionKeys[0]) != 32 {
+		t.Fatalf("keys: %d", len(c.SessionKeys))
+	}
+}
+
+func TestReferenceListsEverySettingWithItsVariable(t *testing.T) {
+	ref := ReferenceMarkdown()
+	for _, s := range Reference() {
+		if s.Env != EnvName(strings.TrimPrefix(s.Flag, "-")) || s.Help == "" {
+			t.Errorf("setting %+v", s)
+		}
+		if !strings.Contains(ref, "`"+s.Flag+"`") {
+			t.Errorf("reference lacks %s", s.Flag)
+		}
+	}
+	if len(Reference()) < 30 {
+		t.Errorf("only %d settings in the reference", len(Reference()))
+	}
+}
