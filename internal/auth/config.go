@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -48,6 +49,9 @@ type Config struct {
 	// HTTPClient fetches JWKS and ALB keys. Default: a client with a 10 s
 	// timeout. Responses are capped at 1 MiB whichever client is used.
 	HTTPClient *http.Client
+	// Logger receives background failures (JWKS refresh). Default:
+	// slog.Default(). Per-request failures are returned, not logged.
+	Logger *slog.Logger
 }
 
 // ProxyConfig configures ModeProxy. Header fields left empty take the
@@ -147,6 +151,9 @@ var (
 
 // withDefaults returns a copy of c with preset and default values filled in.
 func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
 	p := &c.Proxy
 	if p.Preset == "" {
 		p.Preset = "oauth2-proxy"

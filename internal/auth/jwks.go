@@ -30,7 +30,7 @@ type jwksKeys struct {
 // picked up at once.
 const unknownKIDRefresh = 30 * time.Second
 
-func newJWKSKeys(url string, client *http.Client, every time.Duration) (*jwksKeys, error) {
+func newJWKSKeys(url string, client *http.Client, every time.Duration, log *slog.Logger) (*jwksKeys, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{url}, keyfunc.Override{
 		Client:          client,
@@ -41,7 +41,7 @@ func newJWKSKeys(url string, client *http.Client, every time.Duration) (*jwksKey
 		RefreshUnknownKID: rate.NewLimiter(rate.Every(unknownKIDRefresh), 1),
 		RefreshErrorHandlerFunc: func(u string) func(context.Context, error) {
 			return func(ctx context.Context, err error) {
-				slog.WarnContext(ctx, "auth: JWKS refresh failed", "url", u, "error", err)
+				log.WarnContext(ctx, "auth: JWKS refresh failed", "url", u, "error", err)
 			}
 		},
 	})

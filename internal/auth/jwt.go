@@ -53,7 +53,7 @@ func newJWTAuthenticator(cfg Config, g grantor) (*jwtAuthenticator, error) {
 		}
 		keys = staticKey{key}
 	default:
-		k, err := newJWKSKeys(j.JWKSURL, client, j.RefreshInterval)
+		k, err := newJWKSKeys(j.JWKSURL, client, j.RefreshInterval, cfg.Logger)
 		if err != nil {
 			return nil, fmt.Errorf("auth jwt jwks url: %w", err)
 		}
@@ -78,6 +78,9 @@ func (a *jwtAuthenticator) Close() error {
 func (a *jwtAuthenticator) Authenticate(r *http.Request) (Identity, error) {
 	if len(a.trusted) > 0 && !trusted(r, a.trusted) {
 		return Identity{}, fmt.Errorf("%w: peer %q is not in the trusted proxy networks", ErrNoIdentity, r.RemoteAddr)
+	}
+	if n := len(r.Header.Values(a.header)); n > 1 {
+		return Identity{}, fmt.Errorf("%w: %s header sent %d times", ErrInvalidAssertion, a.header, n)
 	}
 	raw := strings.TrimSpace(r.Header.Get(a.header))
 	if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {

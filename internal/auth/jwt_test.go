@@ -4,7 +4,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"log/slog"
 	"net/netip"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,6 +211,42 @@ func TestJWKSDownAtStart(t *testing.T) {
 	iss := authtest.NewIssuer(t)
 	cfg := iss.Config(roleMap)
 	cfg.JWT.JWKSURL = "http://127.0.0.1:1/jwks.json"
+	var logged strings.Builder
+	cfg.Logger = slog.New(slog.NewTextHandler(&logged, nil))
 	a := mustNew(t, cfg) // not fatal
 	check(t, a, newRequest(untrustedPeer, map[string]string{iss.Header: iss.Token("a@example.com")}), want{err: auth.ErrInvalidAssertion})
+	if !strings.Contains(logged.String(), "JWKS refresh failed") {
+		t.Errorf("refresh failure not logged: %q", logged.String())
+	}
+}
+
+func TestJWTRepeatedHeaderRefused(t *testing.T) {
+	iss := authtest.NewIssuer(t)
+	a := mustNew(t, iss.Config(roleMap))
+	r := newRequest(untrustedPeer, nil)
+	r.Header.Add(iss.Header, iss.Token("a@example.com"))
+	r.Header.Add(iss.Header, iss.Token("b@example.com"))
+	check(t, a, r, want{err: auth.ErrInvalidAssertion})
+}
+
+func TestConcurrentAuthenticate(t *testing.T) {
+	iss := authtest.NewIssuer(t)
+	alb := authtest.NewALB(t)
+	jwtAuth := mustNew(t, iss.Config(roleMap))
+	albAuth := mustNew(t, alb.Config(roleMap))
+	tok, albTok := iss.Token("a@example.com", "staff"), alb.Mint(t, nil, nil)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := jwtAuth.Authenticate(newRequest(untrustedPeer, map[string]string{iss.Header: tok})); err != nil {
+					t.Error(err)
+				}
+				if _, err := albAuth.Authenticate(newRequest(untrustedPeer, map[string]string{"X-Amzn-Oidc-Data": albTok})); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

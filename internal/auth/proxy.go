@@ -24,34 +24,26 @@ func (a *proxyAuthenticator) Authenticate(r *http.Request) (Identity, error) {
 // fromHeaders reads the configured headers. It is separate from the peer
 // check so it can be fuzzed on its own.
 func (a *proxyAuthenticator) fromHeaders(h http.Header) (Identity, error) {
-	user, err := cleanValue(a.cfg.UserHeader, h.Get(a.cfg.UserHeader), maxValueLen)
+	user, err := single(h, a.cfg.UserHeader, maxValueLen)
 	if err != nil {
 		return Identity{}, err
 	}
-	email, err := cleanValue(a.cfg.EmailHeader, h.Get(a.cfg.EmailHeader), maxValueLen)
+	email, err := single(h, a.cfg.EmailHeader, maxValueLen)
 	if err != nil {
 		return Identity{}, err
 	}
 	if user == "" && email == "" {
 		return Identity{}, fmt.Errorf("%w: no %s or %s header", ErrNoIdentity, a.cfg.UserHeader, a.cfg.EmailHeader)
 	}
-	name, err := cleanValue(a.cfg.NameHeader, h.Get(a.cfg.NameHeader), maxValueLen)
+	name, err := single(h, a.cfg.NameHeader, maxValueLen)
 	if err != nil {
 		return Identity{}, err
 	}
-	// Some proxies repeat the header instead of joining values.
-	var groups []string
-	total := 0
-	for _, v := range h.Values(a.cfg.GroupsHeader) {
-		if total += len(v); total > maxGroupsLen {
-			return Identity{}, fmt.Errorf("%w: %s longer than %d bytes", ErrInvalidAssertion, a.cfg.GroupsHeader, maxGroupsLen)
-		}
-		v, err := cleanValue(a.cfg.GroupsHeader, v, maxGroupsLen)
-		if err != nil {
-			return Identity{}, err
-		}
-		groups = append(groups, SplitGroups(v, a.cfg.GroupSeparator)...)
+	rawGroups, err := single(h, a.cfg.GroupsHeader, maxGroupsLen)
+	if err != nil {
+		return Identity{}, err
 	}
+	groups := SplitGroups(rawGroups, a.cfg.GroupSeparator)
 	if user == "" {
 		user = email
 	}
@@ -62,4 +54,18 @@ func (a *proxyAuthenticator) fromHeaders(h http.Header) (Identity, error) {
 		Groups:  groups,
 		Roles:   a.grant.rolesFor(groups),
 	}, nil
+}
+
+// single reads a header that must appear at most once. A repeated identity
+// header means a proxy appended its value to one the client sent instead of
+// replacing it; which one is genuine cannot be told, so it is refused.
+func single(h http.Header, name string, max int) (string, error) {
+	vs := h.Values(name)
+	switch len(vs) {
+	case 0:
+		return "", nil
+	case 1:
+		return cleanValue(name, vs[0], max)
+	}
+	return "", fmt.Errorf("%w: %s header sent %d times", ErrInvalidAssertion, name, len(vs))
 }

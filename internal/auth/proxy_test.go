@@ -67,13 +67,18 @@ func TestProxyMode(t *testing.T) {
 	}
 }
 
-func TestProxyRepeatedGroupsHeader(t *testing.T) {
+func TestProxyRepeatedHeaderRefused(t *testing.T) {
 	a := mustNew(t, auth.Config{Mode: auth.ModeProxy, TrustedNetworks: proxyNets, RoleMap: roleMap})
 	r := newRequest(trustedPeer, map[string]string{"X-Forwarded-User": "ann"})
+	// The client sent its own header and the proxy appended, not replaced.
+	r.Header.Add("X-Forwarded-Groups", "greenroom-admins")
 	r.Header.Add("X-Forwarded-Groups", "staff")
-	r.Header.Add("X-Forwarded-Groups", "ops")
-	check(t, a, r, want{subject: "ann", groups: []string{"staff", "ops"},
-		roles: []auth.Role{auth.RoleKeyholder, auth.RoleOperator, auth.RoleViewer}})
+	check(t, a, r, want{err: auth.ErrInvalidAssertion})
+
+	r = newRequest(trustedPeer, nil)
+	r.Header.Add("X-Forwarded-Email", "admin@example.com")
+	r.Header.Add("X-Forwarded-Email", "ann@example.com")
+	check(t, a, r, want{err: auth.ErrInvalidAssertion})
 }
 
 func merged(a, b map[string]string) map[string]string {
