@@ -70,6 +70,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// Read the body first: only then does net/http watch the connection and
+	// cancel r.Context() when the client gives up during injected latency.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, validationf("Could not read the request body"))
+		return
+	}
 	region := regionOf(r)
 	if err := e.faults.apply(r.Context(), region, op.name); err != nil {
 		var ae *apiError
@@ -77,11 +84,6 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return // the client went away during injected latency
 		}
 		writeError(w, err)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		writeError(w, validationf("Could not read the request body"))
 		return
 	}
 	out, err := e.handle(op, region, arn, r.URL.Query(), body)
