@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,15 @@ func TestReferenceListsEverySettingWithItsVariable(t *testing.T) {
 	}
 	if len(Reference()) < 30 {
 		t.Errorf("only %d settings in the reference", len(Reference()))
+	}
+}
+
+func TestDocsConfigurationMatchesTheCode(t *testing.T) {
+	b, err := os.ReadFile("../../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), ReferenceMarkdown()) {
+		t.Fatal("docs/configuration.md is out of date: run `make docs` and commit it")
 	}
 }
