@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
@@ -23,6 +24,8 @@ type Deps struct {
 	Auth     auth.Authenticator
 	Sessions sessions.Store
 	Audit    Auditor
+	// AuditLog is read by the admin pages (browse, export).
+	AuditLog audit.Log
 	Logger   *slog.Logger
 	Regions  []ivs.Region
 	Emulator bool

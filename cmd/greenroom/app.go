@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/emulator"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
@@ -56,6 +57,13 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		a.close()
 		return nil, err
 	}
+	a.closers = append(a.closers, func() { _ = auth.Close(authn) })
+	auditLog, closeAudit, err := openAudit(ctx, cfg, a.log)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.closers = append(a.closers, closeAudit)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.close()
@@ -66,6 +74,8 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		IVS:           svc,
 		Auth:          authn,
 		Sessions:      newSessionStore(cfg),
+		Audit:         auditor(auditLog),
+		AuditLog:      auditLog,
 		Logger:        a.log,
 		Regions:       cfg.Regions,
 		Emulator:      cfg.Emulated(),
