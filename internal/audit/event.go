@@ -86,9 +86,10 @@ func (f Filter) limit() int {
 	return f.Limit
 }
 
-// streamKeyRE matches IVS stream keys ("sk_<region>_<secret>"), so that one
+// streamKeyRE matches IVS Real-Time stream keys
+// ("rt_<account>_<region>_<id>_<secret>"), so that one
 // put in an event by mistake is masked instead of stored.
-var streamKeyRE = regexp.MustCompile(`sk_[a-z]{2}(-[a-z]+)+-[0-9]_[A-Za-z0-9]{6,}`)
+var streamKeyRE = regexp.MustCompile(`rt_[0-9]+_[a-z]{2}(-[a-z]+)+-[0-9]_[A-Za-z0-9]+_[A-Za-z0-9]{6,}`)
 
 const redacted = "[redacted stream key]"
 
@@ -96,7 +97,7 @@ const redacted = "[redacted stream key]"
 func (e *Event) scrub() {
 	for _, p := range []*string{&e.Actor, &e.Role, &e.Region, &e.Resource, &e.Action, &e.Outcome,
 		&e.ClientAddr, &e.RequestID, &e.Detail} {
-		if strings.Contains(*p, "sk_") {
+		if strings.Contains(*p, "rt_") {
 			*p = streamKeyRE.ReplaceAllString(*p, redacted)
 		}
 	}

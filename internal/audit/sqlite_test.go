@@ -129,7 +129,7 @@ func TestRecordDefaultsTimeAndSurvivesCancel(t *testing.T) {
 
 func TestRecordMasksStreamKeys(t *testing.T) {
 	l, _ := openTest(t)
-	key := "sk_us-west-2_AbCdEf123456GhIjKl"
+	key := "rt_123456789012_us-west-2_AbCdEf123456_GhIjKlMnOpQrStUv"
 	e := mustRecord(t, l, Event{Actor: "a", Action: ActionReveal, Outcome: Failure("upstream said " + key),
 		Detail: "key=" + key + " and " + key})
 	if strings.Contains(e.Outcome+e.Detail, key) {
