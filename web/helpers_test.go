@@ -91,6 +91,14 @@ func newAnonymousServer(t *testing.T, fake *ivstest.Fake) *testServer {
 	return s
 }
 
+var testRegions = []ivs.Region{"us-east-1", "eu-west-1"}
+
+func testStore() sessions.Store {
+	return sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef"))
+}
+
+func testLogger(s *testServer) *slog.Logger { return slog.New(slog.NewJSONHandler(s.logs, nil)) }
+
 type response struct {
 	*httptest.ResponseRecorder
 	body string
