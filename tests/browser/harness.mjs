@@ -9,6 +9,10 @@ import { chromium } from "playwright-core";
 export const BIN = process.env.GREENROOM_BIN || "bin/greenroom";
 const RESULTS = "test-results";
 
+// A stream key: rt_<account>_<region>_<id>_<secret>. It may appear only in
+// the response to a reveal POST, never in a URL, a GET response or a log.
+export const STREAM_KEY = /rt_[0-9]{6,}_[a-z]{2}-[a-z]+-[0-9]_[A-Za-z0-9]+_[A-Za-z0-9]+/;
+
 // startConsole runs bin/greenroom and resolves once it prints its URL.
 export async function startConsole(args = [], env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "greenroom-e2e-"));
@@ -31,9 +35,12 @@ export async function startConsole(args = [], env = {}) {
   return {
     url, logs, dir,
     async stop() {
-      if (proc.exitCode !== null) return;
-      proc.kill("SIGTERM");
-      await new Promise((r) => proc.once("exit", r));
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((r) => proc.once("exit", r));
+      }
+      const leaked = logs.filter((l) => STREAM_KEY.test(l));
+      if (leaked.length) throw new Error("stream key in the console's logs:\n" + leaked.join("\n"));
     },
   };
 }
@@ -56,6 +63,13 @@ export async function withPage(t, browser, fn, contextOptions = {}) {
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
   page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+  // Secret hygiene on every exchange the journey makes.
+  page.on("request", (r) => { if (STREAM_KEY.test(r.url())) problems.push("stream key in a URL: " + r.url()); });
+  page.on("response", async (r) => {
+    if (r.request().method() !== "GET") return;
+    const body = await r.text().catch(() => "");
+    if (STREAM_KEY.test(body)) problems.push("stream key in a GET response: " + r.url());
+  });
   try {
     await fn(page, context);
     if (problems.length) throw new Error("browser reported errors:\n" + problems.join("\n"));
