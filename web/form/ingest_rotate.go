@@ -1,0 +1,48 @@
+package form
+
+import (
+	"maps"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var ingestRotationSuffix = regexp.MustCompile(`^(.*)-r([0-9]{1,6})$`)
+
+// RotatedName is the name of a rotation's replacement: "feed" becomes
+// "feed-r2", "feed-r2" becomes "feed-r3". The base is shortened so the name
+// stays within the API's 128 characters; an unnamed configuration is named
+// after its id.
+func RotatedName(name, id string) string {
+	base, n := name, 2
+	if m := ingestRotationSuffix.FindStringSubmatch(name); m != nil {
+		base = m[1]
+		if k, err := strconv.Atoi(m[2]); err == nil {
+			n = k + 1
+		}
+	}
+	if base == "" {
+		base = id
+	}
+	suffix := "-r" + strconv.Itoa(n)
+	if len(base)+len(suffix) > MaxIngestNameLen {
+		base = base[:MaxIngestNameLen-len(suffix)]
+	}
+	base = strings.TrimRight(base, "-")
+	return base + suffix
+}
+
+// RotatedTags are the tags a replacement inherits: all but Greenroom's own
+// idempotency tag (the replacement gets its own) and AWS's reserved ones.
+func RotatedTags(tags map[string]string) map[string]string {
+	out := maps.Clone(tags)
+	for k := range out {
+		if k == IdempotencyTag || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			delete(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
