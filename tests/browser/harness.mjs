@@ -82,3 +82,18 @@ export async function withPage(t, browser, fn, contextOptions = {}) {
     await context.close();
   }
 }
+
+// checkA11y runs axe-core on the page and fails on serious or critical
+// violations. DevTools evaluation is not subject to the page's CSP, so the
+// strict policy stays on while axe runs.
+import { readFileSync } from "node:fs";
+const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
+export async function checkA11y(page, label) {
+  await page.evaluate(AXE + ";0");
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  if (result.length) throw new Error(`axe found serious or critical issues on ${label || page.url()}:\n` + result.join("\n"));
+}

@@ -1,0 +1,59 @@
+// Accessibility and keyboard checks over every kind of page, in light and
+// dark mode.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startConsole, launchBrowser, withPage, checkA11y } from "./harness.mjs";
+
+let app, browser;
+before(async () => { app = await startConsole(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await app?.stop(); });
+
+// Collect one URL of each kind by following links, as a user would.
+async function discover(page) {
+  const urls = { "stage list": "/r/us-east-1/stages", "ingest list": "/r/us-east-1/ingest-configurations",
+    "new ingest configuration": "/r/us-east-1/ingest-configurations/new", "audit log": "/audit",
+    "not found": "/r/us-east-1/stages/doesNotExist1" };
+  await page.goto(app.url + urls["stage list"]);
+  const live = page.locator("a.badge-live").first();
+  urls["session"] = new URL(await live.getAttribute("href"), app.url).pathname;
+  urls["stage"] = urls["session"].replace(/\/sessions\/.*$/, "");
+  await page.goto(app.url + urls["session"]);
+  const participant = page.locator('a[href*="/participants/"]').first();
+  urls["participant"] = new URL(await participant.getAttribute("href"), app.url).pathname;
+  await page.goto(app.url + urls["ingest list"]);
+  const ingest = page.locator('tbody a[href*="/ingest-configurations/"]').first();
+  urls["ingest configuration"] = new URL(await ingest.getAttribute("href"), app.url).pathname;
+  urls["edit"] = urls["ingest configuration"] + "/edit";
+  urls["delete"] = urls["ingest configuration"] + "/delete";
+  return urls;
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`every page has no serious or critical axe violation (${scheme})`, async (t) => {
+    await withPage(t, browser, async (page) => {
+      const urls = await discover(page);
+      for (const [label, path] of Object.entries(urls)) {
+        await page.goto(app.url + path);
+        await checkA11y(page, `${label} (${path}, ${scheme})`);
+      }
+    }, { colorScheme: scheme });
+  });
+}
+
+test("keyboard: skip link, navigation and the first stage are reachable with Tab", async (t) => {
+  await withPage(t, browser, async (page) => {
+    await page.goto(app.url + "/r/us-east-1/stages");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Skip to content");
+    await page.keyboard.press("Enter");
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => !!document.activeElement.closest("#stage-table"));
+    }
+    assert.ok(reached, "a stage link is reachable by keyboard after skipping the header");
+    const before = page.url();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.toString() !== before);
+  });
+});
