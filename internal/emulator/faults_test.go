@@ -17,7 +17,7 @@ import (
 
 func TestThrottlingWithoutRetries(t *testing.T) {
 	v := newEnv(t, SeedEmpty, func(o *Options) { o.Faults = Faults{Throttle: true} })
-	c := v.client("us-east-1")
+	c := v.client("us-east-1", noRetries)
 	var ok, throttled int
 	for range 20 {
 		_, err := c.ListStages(ctx(), &ivsrealtime.ListStagesInput{})
@@ -38,7 +38,7 @@ func TestThrottlingWithoutRetries(t *testing.T) {
 	}
 	// Buckets are per operation and per region.
 	must(c.ListIngestConfigurations(ctx(), &ivsrealtime.ListIngestConfigurationsInput{}))
-	must(v.client("eu-west-1").ListStages(ctx(), &ivsrealtime.ListStagesInput{}))
+	must(v.client("eu-west-1", noRetries).ListStages(ctx(), &ivsrealtime.ListStagesInput{}))
 }
 
 func TestThrottlingWithStandardRetryer(t *testing.T) {
@@ -76,7 +76,7 @@ func TestThrottlingWithStandardRetryer(t *testing.T) {
 
 func TestInjectedFaults(t *testing.T) {
 	v := newEnv(t, SeedDemo)
-	c := v.client("us-east-1")
+	c := v.client("us-east-1", noRetries)
 	stage, _ := v.stageNamed("us-east-1", "studio-a")
 
 	v.e.SetFaults(Faults{AccessDenied: true})

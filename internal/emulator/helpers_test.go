@@ -43,19 +43,26 @@ func newEnv(t *testing.T, seed string, opts ...func(*Options)) *env {
 	return &env{t, e, clock, srv}
 }
 
-// client is the real SDK client for a region, retries off unless asked.
+// client is the real SDK client for a region, with the SDK's standard
+// retryer: against a loopback server that answers within microseconds the Go
+// SDK occasionally loses a large response ("use of closed network
+// connection", aws/aws-sdk-go-v2#1825) and retries it. Tests about errors
+// pass noRetries.
 func (v *env) client(region string, opts ...func(*ivsrealtime.Options)) *ivsrealtime.Client {
 	o := ivsrealtime.Options{
 		Region:           region,
 		BaseEndpoint:     aws.String(v.srv.URL),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		RetryMaxAttempts: 1,
+		RetryMaxAttempts: 3,
 	}
 	for _, f := range opts {
 		f(&o)
 	}
 	return ivsrealtime.New(o)
 }
+
+// noRetries makes every error reach the test on the first attempt.
+func noRetries(o *ivsrealtime.Options) { o.RetryMaxAttempts = 1 }
 
 func ctx() context.Context { return context.Background() }
 
