@@ -333,4 +333,6 @@ func (f *EditForm) Validate(stages StageLookup, hadStage bool) Errors {
 type DeleteForm struct{ Force bool }
 
 // ParseDeleteForm reads the delete confirmation.
-func ParseDeleteForm(v url.Values) DeleteForm { return DeleteForm{Force: ingestChecked(v.Get("force"))} }
+func ParseDeleteForm(v url.Values) DeleteForm {
+	return DeleteForm{Force: ingestChecked(v.Get("force"))}
+}

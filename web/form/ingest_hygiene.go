@@ -10,6 +10,7 @@ var (
 	// A phone number: an optional +, then at least 8 digits with the usual
 	// separators between them.
 	ingestPhoneShape = regexp.MustCompile(`\+?\(?\d[\d\s().-]{6,}\d`)
+	ingestDateShape  = regexp.MustCompile(`^\d{4}[-./]\d{2}[-./]\d{2}$`)
 )
 
 // LooksPersonal reports whether s looks like personal data (an e-mail
@@ -28,7 +29,10 @@ func LooksPersonal(s string) (bool, string) {
 		}
 		// Long digit runs without separators are usually ids, not phones,
 		// unless they start with +.
-		if digits >= 8 && digits <= 15 && (strings.HasPrefix(m, "+") || strings.ContainsAny(m, " -.()")) {
+		if ingestDateShape.MatchString(m) || digits > 15 {
+			continue
+		}
+		if strings.HasPrefix(m, "+") && digits >= 8 || digits >= 9 && strings.ContainsAny(m, " -.()") {
 			return true, "a phone number"
 		}
 	}
