@@ -101,14 +101,30 @@ func (e *Encoder) ApplyEvents(events []ParticipantEvent) {
 	if last == nil {
 		return
 	}
-	e.LastChange = last.Time
-	e.Cause = last.Name
-	if last.ErrorCode != "" {
-		e.Cause += ": " + last.ErrorCode
+	// An error logged with the change (an encoder dropped on
+	// BITRATE_EXCEEDED shows PUBLISH_ERROR, PUBLISH_STOPPED and LEFT at
+	// once) is its cause: the why, not only the what.
+	cause := last
+	for i := range events {
+		ev := &events[i]
+		if ev.IsError() && slices.Contains(relevant, ev.Name) && !ev.Time.After(last.Time) && last.Time.Sub(ev.Time) <= 2*time.Second {
+			cause = ev
+		}
 	}
-	e.CauseError = last.IsError()
+	e.LastChange = last.Time
+	e.Cause = cause.Name
+	if cause.ErrorCode != "" {
+		e.Cause += ": " + cause.ErrorCode
+	}
+	e.CauseError = cause.IsError()
 	switch last.Name {
-	case "LEFT", "PUBLISH_STOPPED", "PUBLISH_ERROR", "JOIN_ERROR":
+	case "PUBLISH_ERROR":
+		// REUSE_OF_STREAM_KEY refuses a second connection with the key; the
+		// encoder already streaming with it carries on.
+		if last.ErrorCode != "REUSE_OF_STREAM_KEY" {
+			e.Publishing = false
+		}
+	case "LEFT", "PUBLISH_STOPPED", "JOIN_ERROR":
 		e.Publishing = false
 	case "PUBLISH_STARTED":
 		e.Publishing = e.Connected

@@ -95,3 +95,20 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (ev) { init(ev.target); });
 })();
+
+// --- browse (session page): the poller sends back the rows' snapshot
+// (data-snap of the element named by data-snap-from) so the server can mark
+// changed rows; row times get their exact UTC title here.
+document.addEventListener("htmx:configRequest", function (ev) {
+  var f = ev.detail.elt.getAttribute && ev.detail.elt.getAttribute("data-snap-from");
+  var src = f && document.getElementById(f);
+  if (src && src.dataset.snap) ev.detail.headers["X-Greenroom-Snapshot"] = src.dataset.snap;
+});
+function greenroomRowTimes() {
+  document.querySelectorAll("#rows time:not([title])").forEach(function (el) {
+    el.title = el.getAttribute("datetime").replace("T", " ").replace("Z", " UTC");
+    el.setAttribute("data-relative", "");
+  });
+}
+document.addEventListener("DOMContentLoaded", greenroomRowTimes);
+document.addEventListener("htmx:afterSettle", greenroomRowTimes);
