@@ -3,6 +3,15 @@
 // errors, a seeded demo world, a live simulator and fault injection. The
 // console reaches it only over HTTP through the real SDK, exactly like AWS.
 // See README.md for the operations and the choices made where AWS is silent.
+//
+// Redundant ingest, where AWS documents nothing, behaves as follows. The two
+// encoder credentials in redundantIngestCredentials are the only keys that
+// publish; the top-level streamKey is still returned (the model requires it)
+// but an encoder using it is refused with INVALID_STREAM_KEY. Each encoder is
+// its own participant in ListParticipants (redundantIngest true,
+// ingestConfigurationArn set); the virtual participant (the top-level
+// participantId) is never listed. The configuration is ACTIVE while either
+// encoder publishes.
 package emulator
 
 import (
