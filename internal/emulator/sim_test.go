@@ -172,3 +172,24 @@ func TestStartRunsTicker(t *testing.T) {
 	off.Start(ctx()) // no-op without Simulate
 	off.Close()
 }
+
+// TestConcurrentTrafficAndSimulation runs API calls while the simulator
+// steps (meaningful under -race).
+func TestConcurrentTrafficAndSimulation(t *testing.T) {
+	v := newEnv(t, SeedDemo)
+	c := v.client("us-east-1")
+	stage, session := v.stageNamed("us-east-1", "studio-b")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			v.clock.Advance(TickInterval)
+			v.e.Step()
+		}
+	}()
+	for range 30 {
+		must(c.ListParticipants(ctx(), &ivsrealtime.ListParticipantsInput{StageArn: &stage, SessionId: &session}))
+		must(c.ListIngestConfigurations(ctx(), &ivsrealtime.ListIngestConfigurationsInput{}))
+	}
+	<-done
+}
