@@ -1,0 +1,349 @@
+// Command loadtest is Greenroom's load benchmark (`make load`, part of
+// `make bench`). It starts bin/ivs-emulator with realistic latency and AWS's
+// 5 TPS per operation, starts bin/greenroom on it, and drives simulated
+// viewers: most watch one live session (the full page, then its htmx
+// refresh fragment), the rest browse stage, participant and ingest pages.
+// It prints latency, console overhead, IVS calls per operation per second,
+// throttles, errors, memory and page weights, and checks them against the
+// bars in DESIGN.md.
+//
+//	go run ./cmd/loadtest                       # 200 viewers, 60 s
+//	go run ./cmd/loadtest -baseline             # + the same with -cache-off
+//	go run ./cmd/loadtest -viewers-compare 20,200
+//	go run ./cmd/loadtest -cpuprofile /tmp/greenroom.perf   # perf record of the console
+//
+// Everything runs on 127.0.0.1; the processes are its children and end
+// with it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	viewers                        int
+	duration, warmup               time.Duration
+	baseline                       bool
+	baselineDuration               time.Duration
+	baselineRate                   float64
+	baselineBurst                  int
+	compare                        string
+	compareDuration                time.Duration
+	callRate                       float64
+	callBurst                      int
+	live, reload                   float64
+	latency, jitter                time.Duration
+	tps                            float64
+	randSeed                       int64
+	binDir, region, cpuprofile     string
+	verbose                        bool
+	maxCallRate, rssBar, overBarMs float64
+}
+
+func parseOptions(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.viewers, "viewers", 200, "concurrent simulated viewers")
+	fs.DurationVar(&o.duration, "duration", 60*time.Second, "measured time of the main run (after the warm-up)")
+	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "warm-up before measuring (viewers arrive during it)")
+	fs.BoolVar(&o.baseline, "baseline", false, "also run the same scenario with the console's -cache-off, side by side")
+	fs.DurationVar(&o.baselineDuration, "baseline-duration", 30*time.Second, "measured time of the baseline run")
+	fs.Float64Var(&o.baselineRate, "baseline-rate", 5, "the baseline console's -ivs-call-rate (5 = AWS's whole per-operation quota; 0 = the console's default 2)")
+	fs.IntVar(&o.baselineBurst, "baseline-burst", 5, "the baseline console's -ivs-call-burst (0 = default)")
+	fs.StringVar(&o.compare, "viewers-compare", "", "comma-separated viewer counts to compare IVS call rates, e.g. 20,200 (the main run's count is reused)")
+	fs.DurationVar(&o.compareDuration, "compare-duration", 20*time.Second, "measured time of each extra -viewers-compare run")
+	fs.Float64Var(&o.callRate, "ivs-call-rate", 0, "the console's -ivs-call-rate for the main runs (0 = its default, 2)")
+	fs.IntVar(&o.callBurst, "ivs-call-burst", 0, "the console's -ivs-call-burst for the main runs (0 = its default, 2)")
+	fs.Float64Var(&o.live, "live-share", 0.8, "fraction of viewers watching the live session (the rest browse)")
+	fs.Float64Var(&o.reload, "reload", 0.05, "chance per refresh that a live viewer reloads the whole page")
+	fs.DurationVar(&o.latency, "latency", 30*time.Millisecond, "emulator: minimum latency of every IVS call")
+	fs.DurationVar(&o.jitter, "jitter", 20*time.Millisecond, "emulator: uniform extra latency [0, jitter) (30 ms + [0, 20 ms) = 40 ms ± 10 ms)")
+	fs.Float64Var(&o.tps, "tps", 5, "emulator: TPS limit per operation and region, answered with ThrottlingException (AWS: 5)")
+	fs.Int64Var(&o.randSeed, "rand-seed", 1, "emulator: seed of the demo world and simulator, for repeatable runs")
+	fs.StringVar(&o.binDir, "bin", "bin", "directory holding greenroom and ivs-emulator (make build)")
+	fs.StringVar(&o.region, "region", "us-east-1", "region whose pages the viewers load")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "record the console's CPU with Linux perf during the main run into this file and print the top entries")
+	fs.BoolVar(&o.verbose, "v", false, "print the consoles' stderr")
+	fs.Float64Var(&o.overBarMs, "bar-overhead-ms", 5, "bar: p99 console overhead")
+	fs.Float64Var(&o.rssBar, "bar-rss-mb", 80, "bar: console RSS in MB")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case o.viewers < 1 || o.viewers > 5000:
+		return o, fmt.Errorf("-viewers %d is outside 1..5000", o.viewers)
+	case o.duration < 2*time.Second || o.duration > time.Hour:
+		return o, fmt.Errorf("-duration %v is outside 2s..1h", o.duration)
+	case o.warmup < 0 || o.warmup > 10*time.Minute:
+		return o, fmt.Errorf("-warmup %v is outside 0..10m", o.warmup)
+	case o.live < 0 || o.live > 1:
+		return o, fmt.Errorf("-live-share %v is outside 0..1", o.live)
+	}
+	if _, err := compareCounts(o.compare); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func compareCounts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || n > 5000 {
+			return nil, fmt.Errorf("-viewers-compare: %q is not a viewer count in 1..5000", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	o, err := parseOptions(args, os.Stderr)
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	e := &env{binDir: o.binDir, region: o.region, warmup: o.warmup, live: o.live, reload: o.reload, verbose: o.verbose, out: stdout,
+		emu: emuConfig{Latency: o.latency, Jitter: o.jitter, TPS: o.tps, RandSeed: o.randSeed}}
+	var mainArgs []string
+	if o.callRate > 0 {
+		mainArgs = append(mainArgs, "-ivs-call-rate", fmt.Sprint(o.callRate))
+	}
+	if o.callBurst > 0 {
+		mainArgs = append(mainArgs, "-ivs-call-burst", fmt.Sprint(o.callBurst))
+	}
+	budgetRate, budgetBurst := 2.0, 2 // the console's defaults
+	if o.callRate > 0 {
+		budgetRate = o.callRate
+	}
+	if o.callBurst > 0 {
+		budgetBurst = o.callBurst
+	}
+
+	mainSc := scenario{Name: fmt.Sprintf("cached, %d viewers", o.viewers), Viewers: o.viewers, Duration: o.duration, ConsoleArgs: mainArgs, Profile: o.cpuprofile}
+	mo, err := e.run(ctx, mainSc)
+	if err != nil {
+		return err
+	}
+	ms := summarize(mo, o.latency)
+	results := []summary{ms}
+
+	var base *summary
+	if o.baseline && ctx.Err() == nil {
+		args := []string{"-cache-off"}
+		if o.baselineRate > 0 {
+			args = append(args, "-ivs-call-rate", fmt.Sprint(o.baselineRate))
+		}
+		if o.baselineBurst > 0 {
+			args = append(args, "-ivs-call-burst", fmt.Sprint(o.baselineBurst))
+		}
+		bo, err := e.run(ctx, scenario{Name: fmt.Sprintf("naive baseline, %d viewers", o.viewers), Viewers: o.viewers, Duration: o.baselineDuration, ConsoleArgs: args})
+		if err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+		bs := summarize(bo, o.latency)
+		base = &bs
+		results = append(results, bs)
+	}
+	counts, _ := compareCounts(o.compare)
+	var compared []summary
+	for _, n := range counts {
+		if ctx.Err() != nil {
+			break
+		}
+		if n == o.viewers {
+			compared = append(compared, ms)
+			continue
+		}
+		co, err := e.run(ctx, scenario{Name: fmt.Sprintf("cached, %d viewers", n), Viewers: n, Duration: o.compareDuration, ConsoleArgs: mainArgs})
+		if err != nil {
+			return fmt.Errorf("%d viewers: %w", n, err)
+		}
+		cs := summarize(co, o.latency)
+		compared = append(compared, cs)
+		results = append(results, cs)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+
+	w := stdout
+	fmt.Fprintf(w, "\n== Greenroom load benchmark (%s) ==\n", time.Now().Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "emulator: latency %v + jitter [0, %v) per call, %v TPS per operation and region (ThrottlingException above); demo world, rand-seed %d\n",
+		o.latency, o.jitter, o.tps, o.randSeed)
+	fmt.Fprintf(w, "viewers: %.0f%% watch the live view (full page, then each htmx \"every\" fragment; %.0f%% chance per refresh of a full reload), the rest browse (2-5 s between clicks); warm-up %v excluded\n",
+		o.live*100, o.reload*100, o.warmup)
+	fmt.Fprintf(w, "live view: %s", pathOf(mo.plan.LivePage))
+	for _, p := range mo.plan.Polls {
+		every := "2-5 s (no interval on the page)"
+		if p.Every > 0 {
+			every = "every " + p.Every.String()
+		}
+		fmt.Fprintf(w, "; polls %s %s", pathOf(p.URL), every)
+	}
+	fmt.Fprintln(w)
+	if mo.plan.Fallback != "" {
+		fmt.Fprintf(w, "FALLBACK: %s\n", mo.plan.Fallback)
+	}
+	fmt.Fprintf(w, "browsed: %s\n", browsed(mo.plan))
+	for _, m := range mo.plan.Missing {
+		fmt.Fprintf(w, "not available: %s\n", m)
+	}
+	fmt.Fprintln(w, "\nweight (uncompressed; kB = 1000 bytes):")
+	printWeights(w, mo.plan)
+	fmt.Fprintln(w)
+	printTable(w, results, o.latency)
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, overheadMethod, o.latency, o.latency, o.jitter, o.latency)
+
+	if base != nil {
+		fmt.Fprintf(w, "\nnaive baseline vs cached (baseline / cached), %d viewers:\n", o.viewers)
+		fmt.Fprintf(w, "  baseline = the console with -cache-off (no cache, no coalescing: every read goes upstream) and the\n")
+		fmt.Fprintf(w, "  call budget raised to %s: -cache-off alone keeps the 2/s budget in the same layer, so it\n", budgetText(o.baselineRate, o.baselineBurst))
+		fmt.Fprintf(w, "  queues and refuses reads itself instead of spending IVS's quota. With the budget at AWS's 5 TPS it\n")
+		fmt.Fprintf(w, "  is as close to a console calling IVS per viewer as the flags allow (the console refuses a rate > 5).\n")
+		tw := newTab(w)
+		fmt.Fprintf(tw, "  IVS calls/s (all operations, mean)\t%.2f\t%.2f\t%s\t\n", ms.CallsMean, base.CallsMean, ratio(ms.CallsMean, base.CallsMean))
+		fmt.Fprintf(tw, "  IVS calls/s, busiest operation, max 1-s window\t%.1f\t%.1f\t%s\t\n", maxOp(ms), maxOp(*base), ratio(maxOp(ms), maxOp(*base)))
+		fmt.Fprintf(tw, "  p99 latency, all requests (ms)\t%s\t%s\t%s\t\n", msf(ms.All.P99), msf(base.All.P99), ratio(float64(ms.All.P99), float64(base.All.P99)))
+		fmt.Fprintf(tw, "  p99 console overhead (ms)\t%s\t%s\t%s\t\n", msf(ms.OvAll.P99), msf(base.OvAll.P99), ratio(float64(ms.OvAll.P99), float64(base.OvAll.P99)))
+		fmt.Fprintf(tw, "  throttles seen by the SDK\t%.0f\t%.0f\t%s\t\n", ms.SDKThrottled, base.SDKThrottled, ratio(ms.SDKThrottled, base.SDKThrottled))
+		e1, e2 := float64(ms.Err5xx+ms.ErrPage+ms.Transport), float64(base.Err5xx+base.ErrPage+base.Transport)
+		fmt.Fprintf(tw, "  errors shown to users (5xx, error panels, no answer)\t%.0f\t%.0f\t%s\t\n", e1, e2, ratio(e1, e2))
+		fmt.Fprintf(tw, "  requests/s served\t%.1f\t%.1f\t%s\t\n", ms.RPS, base.RPS, ratio(ms.RPS, base.RPS))
+		tw.Flush()
+	}
+	if len(compared) >= 2 {
+		fmt.Fprintf(w, "\nIVS call rate vs viewers (mean calls/s per operation; max 1-s window in brackets):\n")
+		tw := newTab(w)
+		fmt.Fprintf(tw, "  operation")
+		for _, c := range compared {
+			fmt.Fprintf(tw, "\t%d viewers", c.Viewers)
+		}
+		fmt.Fprintf(tw, "\tratio last/first\t\n")
+		for _, k := range opKeys(compared) {
+			fmt.Fprintf(tw, "  %s", k)
+			var first, last float64
+			for i, c := range compared {
+				mean, mx := opMean(c, k)
+				fmt.Fprintf(tw, "\t%.2f [%.0f]", mean, mx)
+				if i == 0 {
+					first = mean
+				}
+				last = mean
+			}
+			fmt.Fprintf(tw, "\t%s\t\n", ratio(first, last))
+		}
+		fmt.Fprintf(tw, "  all operations")
+		for _, c := range compared {
+			fmt.Fprintf(tw, "\t%.2f", c.CallsMean)
+		}
+		fmt.Fprintf(tw, "\t%s\t\n", ratio(compared[0].CallsMean, compared[len(compared)-1].CallsMean))
+		fmt.Fprintf(tw, "  requests/s")
+		for _, c := range compared {
+			fmt.Fprintf(tw, "\t%.1f", c.RPS)
+		}
+		fmt.Fprintf(tw, "\t%s\t\n", ratio(compared[0].RPS, compared[len(compared)-1].RPS))
+		tw.Flush()
+	}
+
+	fmt.Fprintf(w, "\nbars (DESIGN.md), main run:\n")
+	printBars(w, ms, mo.plan, compared, budgetRate, budgetBurst, o)
+	if mo.profile != "" || mo.profErr != nil {
+		fmt.Fprintf(w, "\nCPU profile of the console during the main run (perf record -F 499 -g, %s):\n", o.cpuprofile)
+		if mo.profErr != nil {
+			fmt.Fprintf(w, "  not available: %v\n", mo.profErr)
+		} else {
+			fmt.Fprint(w, mo.profile)
+			fmt.Fprintf(w, "  (full report: perf report -i %s --no-children)\n", o.cpuprofile)
+		}
+	}
+	fmt.Fprintf(w, "\ntotal time %v\n", time.Since(began).Round(time.Second))
+	return nil
+}
+
+func budgetText(rate float64, burst int) string {
+	r, b := "2/s", "burst 2"
+	if rate > 0 {
+		r = fmt.Sprintf("%g/s", rate)
+	}
+	if burst > 0 {
+		b = fmt.Sprintf("burst %d", burst)
+	}
+	return r + " " + b
+}
+
+func browsed(pl *plan) string {
+	n := map[string]int{}
+	var kinds []string
+	for _, t := range pl.Browse {
+		if n[t.Kind] == 0 {
+			kinds = append(kinds, t.Kind)
+		}
+		n[t.Kind]++
+	}
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s page(s)", n[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func msf(d time.Duration) string { return ms(d) }
+
+func maxOp(s summary) float64 {
+	var m float64
+	for _, o := range s.Ops {
+		m = max(m, o.Max)
+	}
+	return m
+}
+
+func opKeys(ss []summary) []string {
+	var keys []string
+	for _, s := range ss {
+		for _, o := range s.Ops {
+			k := o.Op + " " + o.Region
+			if !containsStr(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	sortStrings(keys)
+	return keys
+}
+
+func opMean(s summary, key string) (mean, mx float64) {
+	for _, o := range s.Ops {
+		if o.Op+" "+o.Region == key {
+			return o.Mean, o.Max
+		}
+	}
+	return 0, 0
+}

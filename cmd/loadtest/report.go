@@ -1,0 +1,331 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+type latStats struct {
+	N             int
+	P50, P95, P99 time.Duration
+	MeanBytes     int
+}
+
+func latOf(rs []rec, keep func(rec) bool) latStats {
+	var ds []time.Duration
+	var bytes int
+	for _, r := range rs {
+		if keep == nil || keep(r) {
+			ds = append(ds, r.Lat)
+			bytes += r.Bytes
+		}
+	}
+	s := sortedCopy(ds)
+	st := latStats{N: len(s), P50: percentile(s, 50), P95: percentile(s, 95), P99: percentile(s, 99)}
+	if len(s) > 0 {
+		st.MeanBytes = bytes / len(s)
+	}
+	return st
+}
+
+type opRate struct {
+	Op, Region string
+	Max, Mean  float64
+}
+
+// summary is an outcome reduced to the figures the report prints.
+type summary struct {
+	Name     string
+	Viewers  int
+	Args     string
+	Requests int
+	RPS      float64
+	Kinds    []string
+	ByKind   map[string]latStats
+	All      latStats
+
+	// Overhead (see overheadMethod).
+	Upstream                  time.Duration // mean IVS call as the console's SDK saw it
+	UpP50, UpP99              float64       // seconds, from the console's histogram
+	OvAll, OvHit, OvUp        latStats
+	ServerLE5ms, ServerP99    float64 // console-side request time (excl. /metrics)
+	Ops                       []opRate
+	CallsMean                 float64 // all operations
+	SDKThrottled, SDKErrors   float64
+	Outcomes                  map[string]float64
+	Cache, Budget             map[string]float64
+	Err5xx, ErrPage, Busy     int
+	Stale, Transport, Status4 int
+	Mem                       memStats
+	Goroutines                float64
+}
+
+// summarize reduces an outcome; lmin is the emulator's minimum call latency.
+func summarize(o *outcome, lmin time.Duration) summary {
+	s := summary{Name: o.sc.Name, Viewers: o.sc.Viewers, Args: strings.Join(o.sc.ConsoleArgs, " "),
+		ByKind: map[string]latStats{}, Outcomes: map[string]float64{}, Cache: map[string]float64{}, Budget: map[string]float64{},
+		Mem: o.mem, Goroutines: o.maxGorout}
+	s.Requests = len(o.recs)
+	s.RPS = float64(len(o.recs)) / o.window.Seconds()
+	for _, r := range o.recs {
+		if !slices.Contains(s.Kinds, r.Kind) {
+			s.Kinds = append(s.Kinds, r.Kind)
+		}
+		switch {
+		case r.Transport:
+			s.Transport++
+		case r.Status >= 500:
+			s.Err5xx++
+		case r.Status >= 400:
+			s.Status4++
+		}
+		if r.ErrorPage {
+			s.ErrPage++
+		}
+		if r.Busy {
+			s.Busy++
+		}
+		if r.Stale {
+			s.Stale++
+		}
+	}
+	sort.Strings(s.Kinds)
+	for _, k := range s.Kinds {
+		s.ByKind[k] = latOf(o.recs, func(r rec) bool { return r.Kind == k })
+	}
+	s.All = latOf(o.recs, nil)
+
+	a, b := o.first, o.last
+	calls := b.sum("greenroom_ivs_call_duration_seconds_count", nil) - a.sum("greenroom_ivs_call_duration_seconds_count", nil)
+	if calls > 0 {
+		sec := b.sum("greenroom_ivs_call_duration_seconds_sum", nil) - a.sum("greenroom_ivs_call_duration_seconds_sum", nil)
+		s.Upstream = time.Duration(sec / calls * float64(time.Second))
+	}
+	up := histDelta(a, b, "greenroom_ivs_call_duration_seconds", nil)
+	s.UpP50, s.UpP99 = histQuantile(up, 0.5), histQuantile(up, 0.99)
+
+	// Overhead per request: the whole latency when it cannot have waited
+	// for IVS (faster than the emulator's minimum call time), else the
+	// latency minus one mean IVS call.
+	ov := make([]rec, 0, len(o.recs))
+	var hit, upr []rec
+	for _, r := range o.recs {
+		if r.Transport {
+			continue
+		}
+		x := r
+		if r.Lat < lmin {
+			hit = append(hit, x)
+		} else {
+			x.Lat = max(0, r.Lat-s.Upstream)
+			upr = append(upr, x)
+		}
+		ov = append(ov, x)
+	}
+	s.OvAll, s.OvHit, s.OvUp = latOf(ov, nil), latOf(hit, nil), latOf(upr, nil)
+
+	notMetrics := func(l map[string]string) bool { return l["route"] != "/metrics" }
+	srv := histDelta(a, b, "greenroom_http_request_duration_seconds", notMetrics)
+	s.ServerLE5ms, s.ServerP99 = histFraction(srv, 0.005), histQuantile(srv, 0.99)
+
+	for _, op := range b.labelValues("greenroom_ivs_calls_total", "operation") {
+		for _, region := range b.labelValues("greenroom_ivs_calls_total", "region") {
+			m := map[string]string{"operation": op, "region": region}
+			var pts []point
+			for _, sn := range o.snaps {
+				if sn.At >= a.At && sn.At <= b.At {
+					pts = append(pts, point{At: sn.At, V: sn.sum("greenroom_ivs_calls_total", m)})
+				}
+			}
+			mx, mean := rateStats(pts, 500*time.Millisecond)
+			if mx > 0 {
+				s.Ops = append(s.Ops, opRate{Op: op, Region: region, Max: mx, Mean: mean})
+				s.CallsMean += mean
+			}
+		}
+	}
+	for _, oc := range b.labelValues("greenroom_ivs_calls_total", "outcome") {
+		m := map[string]string{"outcome": oc}
+		d := b.sum("greenroom_ivs_calls_total", m) - a.sum("greenroom_ivs_calls_total", m)
+		s.Outcomes[oc] = d
+		switch oc {
+		case "ok", "not_found":
+		case "throttled":
+			s.SDKThrottled = d
+		default:
+			s.SDKErrors += d
+		}
+	}
+	for _, r := range []string{"hit", "miss", "coalesced", "stale"} {
+		m := map[string]string{"result": r}
+		s.Cache[r] = b.sum("greenroom_cache_lookups_total", m) - a.sum("greenroom_cache_lookups_total", m)
+	}
+	for _, r := range []string{"waited", "refused", "served_stale"} {
+		m := map[string]string{"result": r}
+		s.Budget[r] = b.sum("greenroom_call_budget_waits_total", m) - a.sum("greenroom_call_budget_waits_total", m)
+	}
+	return s
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }
+
+func pct3(l latStats) string {
+	if l.N == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s / %s / %s", ms(l.P50), ms(l.P95), ms(l.P99))
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+func frac(f float64) string {
+	if math.IsNaN(f) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", f*100)
+}
+
+// printWeights prints what a first visit downloads.
+func printWeights(w io.Writer, pl *plan) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  page\tHTML\t+ CSS/JS\t= first load\tHTML gzip\trows\tpath")
+	for _, x := range pl.PageWeights {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\t%s\n", x.Name, kb(x.HTML), kb(x.Assets), kb(x.Total()), kb(x.Wire), x.Rows, pathOf(x.URL))
+	}
+	for _, x := range pl.FragWeights {
+		fmt.Fprintf(tw, "  %s\t%s\t\t\t%s\t%d\t%s\n", x.Name, kb(x.HTML), kb(x.Wire), x.Rows, pathOf(x.URL))
+	}
+	tw.Flush()
+	if len(pl.PageWeights) > 0 {
+		fmt.Fprintf(w, "  assets: %s\n", strings.Join(pl.PageWeights[0].AssetsList, ", "))
+	}
+}
+
+// printTable prints the scenarios side by side.
+func printTable(w io.Writer, ss []summary, lmin time.Duration) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	row := func(label string, f func(s summary) string) {
+		fmt.Fprintf(tw, "  %s", label)
+		for _, s := range ss {
+			fmt.Fprintf(tw, "\t%s", f(s))
+		}
+		fmt.Fprintln(tw, "\t")
+	}
+	row("scenario", func(s summary) string { return s.Name })
+	row("viewers", func(s summary) string { return fmt.Sprint(s.Viewers) })
+	row("console flags", func(s summary) string {
+		if s.Args == "" {
+			return "(defaults)"
+		}
+		return s.Args
+	})
+	row("requests (requests/s)", func(s summary) string { return fmt.Sprintf("%d (%.1f/s)", s.Requests, s.RPS) })
+	kinds := []string{}
+	for _, s := range ss {
+		for _, k := range s.Kinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	sort.Strings(kinds)
+	fmt.Fprintln(tw, "  latency p50 / p95 / p99 (ms)\t")
+	for _, k := range kinds {
+		row("  "+k+" (n)", func(s summary) string {
+			l := s.ByKind[k]
+			if l.N == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%s  (%d)", pct3(l), l.N)
+		})
+	}
+	row("  all requests", func(s summary) string { return pct3(s.All) })
+	fmt.Fprintf(tw, "  console overhead p50 / p95 / p99 (ms)\t\n")
+	row("  all requests", func(s summary) string { return pct3(s.OvAll) })
+	row(fmt.Sprintf("  served without IVS (< %v)", lmin), func(s summary) string {
+		return fmt.Sprintf("%s  (%s of requests)", pct3(s.OvHit), frac(float64(s.OvHit.N)/float64(max(1, s.OvAll.N))))
+	})
+	row("  waited for IVS (- mean call)", func(s summary) string { return pct3(s.OvUp) })
+	row("  console-side time <= 5 ms", func(s summary) string {
+		return fmt.Sprintf("%s (p99 ~%s ms, histogram)", frac(s.ServerLE5ms), ms(time.Duration(s.ServerP99*float64(time.Second))))
+	})
+	row("IVS call as the SDK saw it", func(s summary) string {
+		return fmt.Sprintf("mean %s, p50 ~%s, p99 ~%s ms", ms(s.Upstream), ms(secs(s.UpP50)), ms(secs(s.UpP99)))
+	})
+	fmt.Fprintln(tw, "IVS calls/s per operation: max 1-s window / mean\t")
+	var keys []string
+	for _, s := range ss {
+		for _, o := range s.Ops {
+			k := o.Op + " " + o.Region
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		row("  "+k, func(s summary) string {
+			for _, o := range s.Ops {
+				if o.Op+" "+o.Region == k {
+					return fmt.Sprintf("%.1f / %.2f", o.Max, o.Mean)
+				}
+			}
+			return "0"
+		})
+	}
+	row("  all operations (mean)", func(s summary) string { return fmt.Sprintf("%.2f/s", s.CallsMean) })
+	row("cache lookups hit/miss/coalesced/stale", func(s summary) string {
+		return fmt.Sprintf("%.0f/%.0f/%.0f/%.0f", s.Cache["hit"], s.Cache["miss"], s.Cache["coalesced"], s.Cache["stale"])
+	})
+	row("budget waited/refused/served stale", func(s summary) string {
+		return fmt.Sprintf("%.0f/%.0f/%.0f", s.Budget["waited"], s.Budget["refused"], s.Budget["served_stale"])
+	})
+	row("throttles seen by the SDK", func(s summary) string { return fmt.Sprintf("%.0f", s.SDKThrottled) })
+	row("other IVS errors (SDK)", func(s summary) string { return fmt.Sprintf("%.0f", s.SDKErrors) })
+	row("shown to users: 5xx / error panel / \"IVS is busy\"", func(s summary) string {
+		return fmt.Sprintf("%d / %d / %d", s.Err5xx, s.ErrPage, s.Busy)
+	})
+	row("shown to users: stale banner / 4xx / no answer", func(s summary) string {
+		return fmt.Sprintf("%d / %d / %d", s.Stale, s.Status4, s.Transport)
+	})
+	row("console RSS peak (VmHWM) / max sampled", func(s summary) string { return mb(s.Mem.HWM) + " / " + mb(s.Mem.RSS) })
+	row("console goroutines (max)", func(s summary) string { return fmt.Sprintf("%.0f", s.Goroutines) })
+	tw.Flush()
+}
+
+func secs(f float64) time.Duration {
+	if math.IsNaN(f) {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+// ratio is b/a as "x.x×", or "-" when a is zero.
+func ratio(a, b float64) string {
+	if a == 0 {
+		if b == 0 {
+			return "1.0×"
+		}
+		return "∞ (0 → " + fmt.Sprintf("%.4g", b) + ")"
+	}
+	return fmt.Sprintf("%.1f×", b/a)
+}
+
+const overheadMethod = `How "console overhead" is derived: the emulator adds at least %v to every IVS call
+(latency %v + uniform jitter [0, %v)), so a request answered in under %v waited for no
+IVS call: its whole latency is console overhead (cache hit; a coalesced request that joined a
+flight late can land here too, which only makes the figure worse). A request that took longer
+waited for IVS: its overhead is its latency minus one mean IVS call as the console's SDK timed
+it (greenroom_ivs_call_duration_seconds sum/count over the window). Pages that wait for several
+calls in sequence, or for the call budget, count that wait as overhead too. The latency is
+measured by the harness, on the same 2 cores as the console and the emulator, so it includes
+client-side scheduling. Cross-check: the console's own request histogram
+(greenroom_http_request_duration_seconds, all routes but /metrics) gives the share answered
+within 5 ms, console-side.
+`

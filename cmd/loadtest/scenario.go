@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// scenario is one console + emulator + viewers run.
+type scenario struct {
+	Name        string
+	Viewers     int
+	Duration    time.Duration
+	ConsoleArgs []string // extra console flags (-cache-off, budget)
+	Profile     string   // perf.data path, empty for none
+}
+
+// emuConfig is the emulated IVS: latency, jitter and AWS-like limits.
+type emuConfig struct {
+	Latency, Jitter time.Duration
+	TPS             float64
+	RandSeed        int64
+}
+
+// outcome is what a scenario measured.
+type outcome struct {
+	sc        scenario
+	plan      *plan
+	recs      []rec
+	window    time.Duration
+	first     snapshot // at the start of the measured window
+	last      snapshot // at its end
+	snaps     []snapshot
+	mem       memStats
+	maxGorout float64
+	profile   string // perf report excerpt
+	profErr   error
+}
+
+type env struct {
+	binDir  string
+	region  string
+	emu     emuConfig
+	warmup  time.Duration
+	live    float64
+	reload  float64
+	verbose bool
+	out     io.Writer
+}
+
+func (e *env) logf(format string, args ...any) {
+	fmt.Fprintf(e.out, "# "+format+"\n", args...)
+}
+
+// run starts a fresh emulator and console, discovers the pages, drives the
+// viewers, and stops both processes whatever happens.
+func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
+	tmp, err := os.MkdirTemp("", "greenroom-loadtest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	emuArgs := []string{"-addr", "127.0.0.1:0", "-seed", "demo", "-rand-seed", fmt.Sprint(e.emu.RandSeed),
+		"-latency", e.emu.Latency.String(), "-jitter", e.emu.Jitter.String(), "-tps", fmt.Sprint(e.emu.TPS)}
+	emu, err := startProc("ivs-emulator", filepath.Join(e.binDir, "ivs-emulator"), emuArgs, "listening on", 20*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer emu.stop()
+	conArgs := append([]string{"-addr", "127.0.0.1:0", "-ivs-endpoint", emu.url, "-auth", "dev",
+		"-audit-db", filepath.Join(tmp, "audit.db"), "-log-level", "warn"}, sc.ConsoleArgs...)
+	con, err := startProc("greenroom", filepath.Join(e.binDir, "greenroom"), conArgs, "Greenroom is running at", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer con.stop()
+	e.logf("%s: emulator %s (latency %v + jitter [0,%v), %v TPS per operation), console %s pid %d %s",
+		sc.Name, emu.url, e.emu.Latency, e.emu.Jitter, e.emu.TPS, con.url, con.pid(), strings.Join(sc.ConsoleArgs, " "))
+
+	tr := &http.Transport{
+		MaxIdleConns: sc.Viewers + 16, MaxIdleConnsPerHost: sc.Viewers + 16, IdleConnTimeout: time.Minute,
+		DisableCompression: false, ForceAttemptHTTP2: false,
+	}
+	defer tr.CloseIdleConnections()
+	t0 := time.Now()
+	dctx, dcancel := context.WithTimeout(ctx, 60*time.Second)
+	pl, err := discover(dctx, &http.Client{Transport: tr, Timeout: 20 * time.Second}, con.url, e.region)
+	dcancel()
+	if err != nil {
+		return nil, fmt.Errorf("discovery: %w (console stderr: %s)", err, con.stderr.String())
+	}
+
+	o := &outcome{sc: sc, plan: pl, window: sc.Duration}
+	lctx, lcancel := context.WithCancel(ctx)
+	defer lcancel()
+	start := time.Now()
+
+	// Side measurements: /metrics every second, memory every 200 ms, perf.
+	var side sync.WaitGroup
+	var smu sync.Mutex
+	mc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2}, Timeout: 5 * time.Second}
+	scrape := func() (snapshot, bool) {
+		req, err := http.NewRequest(http.MethodGet, con.url+"/metrics", nil)
+		if err != nil {
+			return snapshot{}, false
+		}
+		// identity: with gzip the console compresses /metrics twice
+		// (promhttp and the gzip middleware) under one Content-Encoding.
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := mc.Do(req)
+		if err != nil {
+			return snapshot{}, false
+		}
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return snapshot{}, false
+		}
+		return snapshot{At: time.Since(start), Samples: parseProm(string(b))}, true
+	}
+	side.Add(1)
+	go func() {
+		defer side.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		limit := int((e.warmup+sc.Duration)/time.Second) + 5
+		for range limit {
+			if s, ok := scrape(); ok {
+				smu.Lock()
+				o.snaps = append(o.snaps, s)
+				smu.Unlock()
+			}
+			select {
+			case <-lctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	side.Add(1)
+	go func() { defer side.Done(); o.mem = sampleMem(lctx, con.pid(), 200*time.Millisecond) }()
+	profDone := make(chan struct{})
+	if sc.Profile == "" {
+		close(profDone)
+	} else {
+		side.Add(1)
+		go func() {
+			defer side.Done()
+			defer close(profDone)
+			if !sleepCtx(lctx, e.warmup) {
+				return
+			}
+			pd := sc.Duration - 2*time.Second
+			if o.profErr = perfRecord(lctx, con.pid(), max(pd, time.Second), sc.Profile); o.profErr == nil {
+				o.profile, o.profErr = perfTop(sc.Profile, 22)
+			}
+		}()
+	}
+
+	e.logf("%s: discovery took %v; %d viewers (%d%% on the live view) for %v after %v warm-up; live view %s",
+		sc.Name, time.Since(t0).Round(100*time.Millisecond), sc.Viewers, int(e.live*100+0.5), sc.Duration, e.warmup, pathOf(pl.LivePage))
+	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: e.live, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload})
+	end := time.Since(start)
+	if s, ok := scrape(); ok {
+		smu.Lock()
+		o.snaps = append(o.snaps, s)
+		smu.Unlock()
+	}
+	select { // let perf finish its fixed-length recording and report
+	case <-profDone:
+	case <-time.After(30 * time.Second):
+	}
+	lcancel()
+	side.Wait()
+
+	select {
+	case <-con.done:
+		return nil, fmt.Errorf("the console exited during the run: %s", con.stderr.String())
+	default:
+	}
+	if m, err := readMem(con.pid()); err == nil {
+		o.mem.HWM = max(o.mem.HWM, m.HWM)
+	}
+	// The window's first snapshot: the last scrape before it began.
+	slices.SortFunc(o.snaps, func(a, b snapshot) int { return int(a.At - b.At) })
+	for _, s := range o.snaps {
+		if s.At <= e.warmup || o.first.Samples == nil {
+			o.first = s
+		}
+		if s.At <= end {
+			o.last = s
+		}
+		o.maxGorout = math.Max(o.maxGorout, s.sum("go_goroutines", nil))
+	}
+	if e.verbose && con.stderr.String() != "" {
+		e.logf("%s: console stderr (tail): %s", sc.Name, con.stderr.String())
+	}
+	return o, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
