@@ -1,0 +1,183 @@
+// Ingest configuration journeys in real Chromium against the embedded
+// emulator: create a redundant RTMPS configuration, read it, reveal and copy
+// its keys, edit its stage, meet an ACTIVE one, delete with force, rotate.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startConsole, launchBrowser, withPage, checkA11y, STREAM_KEY } from "./harness.mjs";
+
+let app, browser;
+before(async () => { app = await startConsole(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await app?.stop(); });
+
+const LIST = "/r/us-east-1/ingest-configurations";
+const ANY_KEY = /rt_\d+_/;
+const clipboard = { permissions: ["clipboard-read", "clipboard-write"] };
+
+// Chromium sometimes asks for /favicon.ico, which the console does not serve;
+// its 404 would count as a console error. Answer it in the browser.
+async function noFavicon(context) {
+  await context.route("**/favicon.ico", (r) => r.fulfill({ status: 204, body: "" }));
+}
+
+// stageIds reads the stage picker's options (id → name).
+async function stageOptions(page) {
+  return page.locator("#stage-options option").evaluateAll((os) => os.map((o) => ({ id: o.value, name: o.textContent.trim() })));
+}
+
+test("create a redundant RTMPS configuration, see it, reveal and copy a key, edit its stage, delete it", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST);
+    await page.getByRole("link", { name: "New ingest configuration" }).click();
+    await page.waitForURL(/\/ingest-configurations\/new$/);
+    const stages = await stageOptions(page);
+    assert.ok(stages.length >= 2, "the picker offers the region's stages");
+    const name = "e2e-redundant-" + Date.now();
+
+    await page.locator("#stage").fill(stages[0].id);
+    await page.locator("#name").fill(name);
+    await page.locator("#user_id").fill("e2e-encoder");
+    await page.locator('input[aria-label="Attribute name 1"]').fill("role");
+    await page.locator('input[aria-label="Attribute value 1"]').fill("program");
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    assert.equal(await page.locator("#attr-rows [data-row]").count(), 2, "a row was added");
+    await page.locator("#attr-rows [data-row]").last().getByRole("button", { name: /Remove/ }).click();
+    assert.equal(await page.locator("#attr-rows [data-row]").count(), 1, "a row was removed");
+    await page.locator("#protocol-rtmps").check();
+    await page.locator("#redundant").check();
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+
+    // Detail.
+    await page.waitForURL(/\/ingest-configurations\/[A-Za-z0-9-]+$/);
+    await page.getByRole("heading", { name }).waitFor();
+    assert.match(await page.locator("#alerts").textContent(), /Created the ingest configuration/);
+    const detailURL = page.url();
+    assert.doesNotMatch(await page.content(), ANY_KEY, "no stream key on the page before reveal");
+    const creds = page.locator("#keys-panel tbody tr");
+    assert.equal(await creds.count(), 2, "two encoder credentials");
+    assert.match(await creds.nth(0).textContent(), /Encoder A/);
+    assert.match(await creds.nth(1).textContent(), /Encoder B/);
+    assert.match(await page.locator("main").textContent(), /Virtual participant id/);
+    assert.match(await page.locator("main").textContent(), new RegExp(stages[0].name));
+    await checkA11y(page, "ingest detail");
+
+    // Reveal both keys in place, copy one.
+    await page.getByRole("button", { name: "Reveal both encoder keys" }).click();
+    const revealed = page.locator("#keys-revealed");
+    await revealed.waitFor();
+    assert.equal(page.url(), detailURL, "the reveal does not change the address");
+    const keys = await revealed.locator("code[id^=key-]:not([id$=-server])").allTextContents();
+    assert.equal(keys.length, 2, "both encoder keys are revealed");
+    for (const k of keys) assert.match(k.trim(), STREAM_KEY);
+    assert.notEqual(keys[0], keys[1], "each encoder has its own key");
+    assert.match(await revealed.textContent(), /OBS settings/);
+    assert.match(await revealed.locator("#key-a-server").textContent(), /^rtmps:\/\//);
+    await revealed.getByRole("button", { name: "Copy the stream key of Encoder A" }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, keys[0].trim(), "the copy button copies encoder A's key");
+    await revealed.getByRole("button", { name: "Hide now" }).click();
+    await revealed.waitFor({ state: "detached" });
+    assert.doesNotMatch(await page.locator("main").innerHTML(), ANY_KEY, "hidden keys leave the page");
+    await page.getByRole("button", { name: "Reveal both encoder keys" }).waitFor();
+
+    // Edit: change only the stage; redundant ingest stays on.
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.waitForURL(/\/edit$/);
+    assert.ok(await page.locator("#redundant").isChecked(), "the box shows redundant ingest on");
+    await page.locator("#stage").fill(stages[1].id);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.waitForURL(detailURL);
+    assert.match(await page.locator("#alerts").textContent(), /Saved the changes/);
+    const settings = await page.locator("main").textContent();
+    assert.match(settings, new RegExp(stages[1].name), "the new stage is shown");
+    assert.match(settings, /yes: two encoders/, "redundant ingest stayed on");
+
+    // Delete (INACTIVE: no force needed).
+    await page.getByRole("link", { name: "Delete" }).click();
+    await page.waitForURL(/\/delete$/);
+    assert.equal(await page.getByLabel(/Force/).count(), 0, "no force for an INACTIVE configuration");
+    await page.getByRole("button", { name: "Delete ingest configuration" }).click();
+    await page.waitForURL(new RegExp(LIST + "$"));
+    assert.match(await page.locator("#alerts").textContent(), /Deleted the ingest configuration/);
+    assert.equal(await page.getByRole("link", { name }).count(), 0);
+  }, clipboard);
+});
+
+test("an ACTIVE configuration: editing is explained, deleting needs force", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST);
+    await page.getByLabel("By state").selectOption("ACTIVE");
+    await page.getByRole("button", { name: "Apply state filter" }).click();
+    await page.waitForURL(/state=ACTIVE/);
+    const rows = page.locator("#ingest-table tbody tr");
+    assert.ok((await rows.count()) >= 1, "the demo world has an ACTIVE configuration");
+    for (const s of await rows.locator("td span.badge").allTextContents()) {
+      if (/ACTIVE|INACTIVE/.test(s)) assert.equal(s.trim(), "ACTIVE");
+    }
+    const link = rows.first().locator("th a");
+    const name = (await link.textContent()).trim();
+    await link.click();
+    await page.getByRole("heading", { name }).waitFor();
+    const detailURL = page.url();
+
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.waitForURL(/\/edit$/);
+    assert.match(await page.locator("#active-explain").textContent(), /ACTIVE.*cannot|does not allow changes/s);
+    assert.ok(await page.getByRole("button", { name: "Save changes" }).isDisabled(), "the form cannot be sent while ACTIVE");
+
+    await page.goto(detailURL + "/delete");
+    const force = page.getByLabel("Force: disconnect the publisher and delete");
+    assert.match(await page.locator("#force-hint").textContent(), /disconnected/);
+    await force.check();
+    await page.getByRole("button", { name: "Delete ingest configuration" }).click();
+    await page.waitForURL(new RegExp(LIST + "$"));
+    assert.match(await page.locator("#alerts").textContent(), /Force-deleted .*publisher was disconnected/);
+  });
+});
+
+test("rotate keys: a copy with new keys, then the old one is deleted on confirmation", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST + "/new");
+    const name = "e2e-rotate-" + Date.now();
+    await page.locator("#name").fill(name);
+    await page.locator("#protocol-rtmp").check();
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    assert.match(await page.locator("main").textContent(), /Plain RTMP/, "RTMP is flagged");
+    assert.match(await page.locator("main").textContent(), /No stage/, "no stage is flagged");
+
+    await page.getByRole("link", { name: "Rotate keys" }).click();
+    await page.getByText(name + "-r2").first().waitFor();
+    await page.getByRole("button", { name: "Create the copy with new keys" }).click();
+    await page.waitForURL(/\/rotate\/[A-Za-z0-9-]+$/);
+    await page.getByRole("button", { name: "Reveal stream key" }).click();
+    const key = (await page.locator("#key-single").textContent()).trim();
+    assert.match(key, STREAM_KEY);
+    await page.getByRole("button", { name: "Delete the old configuration" }).click();
+    await page.getByRole("heading", { name: name + "-r2" }).waitFor();
+    assert.match(await page.locator("#alerts").textContent(), /Rotation finished/);
+  });
+});
+
+// Refusals (422, 409) are covered by the handler tests: Chromium reports any
+// 4xx answer as a console error, which the harness counts as a failure.
+test("without JavaScript: create and reveal still work (POST-redirect-GET, full-page reveal)", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST + "/new");
+    const name = "e2e-nojs-" + Date.now();
+    await page.locator("#name").fill(name);
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    assert.doesNotMatch(await page.content(), ANY_KEY);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/reveal")),
+      page.getByRole("button", { name: "Reveal stream key" }).click(),
+    ]);
+    assert.equal(res.headers()["cache-control"], "no-store");
+    await page.getByRole("heading", { name: "Stream keys of " + name }).waitFor();
+    assert.match(await page.locator("#key-single").textContent(), STREAM_KEY);
+  }, { javaScriptEnabled: false });
+});
