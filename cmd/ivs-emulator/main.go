@@ -47,6 +47,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.opts.Faults.Jitter, "jitter", 0, "random extra latency in [0, jitter)")
 	fs.Float64Var(&c.opts.Faults.TPS, "tps", 0, fmt.Sprintf("per-operation TPS limit per region, answered with ThrottlingException (0 = off; AWS allows %d)", emulator.DefaultTPS))
 	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "fraction of calls answered 500 InternalServerException (0..1)")
+	fs.Float64Var(&c.opts.Faults.ThrottleRate, "throttle-rate", 0, "fraction of calls answered 429 ThrottlingException whatever the rate (0..1)")
+	fs.Float64Var(&c.opts.Faults.SpikeRate, "spike-rate", 0, "fraction of calls delayed by -spike (0..1)")
+	fs.DurationVar(&c.opts.Faults.Spike, "spike", 2*time.Second, "extra latency of a spike")
 	fs.BoolVar(&c.opts.Faults.AccessDenied, "access-denied", false, "answer every call 403 AccessDeniedException")
 	fs.BoolVar(&c.simulate, "simulate", true, "run the live simulator (participants join and leave, encoders drop and recover)")
 	if err := fs.Parse(args); err != nil {

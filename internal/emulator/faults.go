@@ -31,6 +31,13 @@ type Faults struct {
 
 	ErrorRate    float64 // fraction of calls answered 500 InternalServerException, 0..1
 	AccessDenied bool    // answer every call 403 AccessDeniedException
+
+	// ThrottleRate is a fraction of calls answered 429 ThrottlingException
+	// whatever the rate: the account's budget being spent by someone else.
+	ThrottleRate float64
+	// SpikeRate is the fraction of calls that take Spike longer (latency spikes).
+	SpikeRate float64
+	Spike     time.Duration
 }
 
 func (f Faults) validate() error {
@@ -45,8 +52,13 @@ func (f Faults) validate() error {
 			return fmt.Errorf("emulator: operationTps[%s] must be > 0", op)
 		}
 	}
-	if f.ErrorRate < 0 || f.ErrorRate > 1 || math.IsNaN(f.ErrorRate) {
-		return fmt.Errorf("emulator: errorRate must be within 0..1")
+	for name, v := range map[string]float64{"errorRate": f.ErrorRate, "throttleRate": f.ThrottleRate, "spikeRate": f.SpikeRate} {
+		if v < 0 || v > 1 || math.IsNaN(v) {
+			return fmt.Errorf("emulator: %s must be within 0..1", name)
+		}
+	}
+	if f.Spike < 0 {
+		return fmt.Errorf("emulator: spike must not be negative")
 	}
 	return nil
 }
@@ -81,12 +93,15 @@ type faultsJSON struct {
 	OperationTPS map[string]float64 `json:"operationTps,omitempty"`
 	ErrorRate    float64            `json:"errorRate"`
 	AccessDenied bool               `json:"accessDenied"`
+	ThrottleRate float64            `json:"throttleRate"`
+	SpikeRate    float64            `json:"spikeRate"`
+	Spike        string             `json:"spike"`
 }
 
 // MarshalJSON renders durations as strings such as "150ms".
 func (f Faults) MarshalJSON() ([]byte, error) {
 	return json.Marshal(faultsJSON{f.Latency.String(), f.Jitter.String(), f.Throttle, f.TPS,
-		f.OperationTPS, f.ErrorRate, f.AccessDenied})
+		f.OperationTPS, f.ErrorRate, f.AccessDenied, f.ThrottleRate, f.SpikeRate, f.Spike.String()})
 }
 
 // UnmarshalJSON accepts durations as strings ("150ms") or milliseconds.
@@ -95,6 +110,7 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 		faultsJSON
 		Latency json.RawMessage `json:"latency"`
 		Jitter  json.RawMessage `json:"jitter"`
+		Spike   json.RawMessage `json:"spike"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -107,7 +123,11 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("jitter: %w", err)
 	}
-	*f = Faults{lat, jit, raw.Throttle, raw.TPS, raw.OperationTPS, raw.ErrorRate, raw.AccessDenied}
+	spike, err := parseDuration(raw.Spike)
+	if err != nil {
+		return fmt.Errorf("spike: %w", err)
+	}
+	*f = Faults{lat, jit, raw.Throttle, raw.TPS, raw.OperationTPS, raw.ErrorRate, raw.AccessDenied, raw.ThrottleRate, raw.SpikeRate, spike}
 	return nil
 }
 
@@ -161,9 +181,12 @@ func (fi *faultInjector) get() Faults {
 // It returns a context error if the client went away while waiting.
 func (fi *faultInjector) apply(ctx context.Context, region, op string) error {
 	f := fi.get()
-	if d := f.Latency; d > 0 || f.Jitter > 0 {
+	if d := f.Latency; d > 0 || f.Jitter > 0 || f.SpikeRate > 0 {
 		if f.Jitter > 0 {
 			d += rand.N(f.Jitter)
+		}
+		if f.SpikeRate > 0 && rand.Float64() < f.SpikeRate {
+			d += f.Spike
 		}
 		t := time.NewTimer(d)
 		select {
@@ -178,6 +201,9 @@ func (fi *faultInjector) apply(ctx context.Context, region, op string) error {
 	}
 	if r := f.rate(op); r > 0 && !fi.take(region+"/"+op, r) {
 		return &apiError{errThrottling, "Rate exceeded"}
+	}
+	if f.ThrottleRate > 0 && rand.Float64() < f.ThrottleRate {
+		return &apiError{errThrottling, "Rate exceeded (injected by the emulator)"}
 	}
 	if f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {
 		return &apiError{errInternal, "An internal error occurred (injected by the emulator)"}

@@ -97,6 +97,18 @@ func TestInjectedFaults(t *testing.T) {
 		t.Fatalf("typed 5xx where the model lists it: %v", err)
 	}
 
+	v.e.SetFaults(Faults{ThrottleRate: 1})
+	_, err = c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stage})
+	if errCode(err) != "ThrottlingException" {
+		t.Fatalf("throttle rate: %v", err)
+	}
+
+	v.e.SetFaults(Faults{SpikeRate: 1, Spike: 50 * time.Millisecond})
+	spiked := time.Now()
+	if _, err = c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stage}); err != nil || time.Since(spiked) < 50*time.Millisecond {
+		t.Fatalf("spike: %v after %v", err, time.Since(spiked))
+	}
+
 	v.e.SetFaults(Faults{Latency: 60 * time.Millisecond, Jitter: 10 * time.Millisecond})
 	start := time.Now()
 	must(c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stage}))
@@ -172,7 +184,7 @@ func TestAdminAPI(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
-	for _, o := range []Options{{Seed: "nope"}, {AccountID: "12"}, {Faults: Faults{ErrorRate: 1.5}}, {Faults: Faults{Latency: -1}}} {
+	for _, o := range []Options{{Seed: "nope"}, {AccountID: "12"}, {Faults: Faults{ErrorRate: 1.5}}, {Faults: Faults{ThrottleRate: -0.1}}, {Faults: Faults{SpikeRate: 2}}, {Faults: Faults{Latency: -1}}} {
 		if _, err := New(o); err == nil {
 			t.Errorf("accepted %+v", o)
 		}
