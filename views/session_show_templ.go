@@ -606,7 +606,7 @@ func LiveControl(t ParticipantTable, oob bool) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" hx-target=\"#ptable\" hx-swap=\"outerHTML show:none\" hx-push-url=\"false\" data-snap-from=\"ptable\"><span class=\"badge badge-live\">LIVE</span> This table refreshes every ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" hx-target=\"#ptable\" hx-swap=\"outerHTML show:none\" data-snap-from=\"ptable\"><span class=\"badge badge-live\">LIVE</span> This table refreshes every ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -913,7 +913,7 @@ func moreControl(t ParticipantTable, oob bool) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "\" hx-target=\"#rows\" hx-swap=\"beforeend show:none\" hx-push-url=\"false\">Load more</a>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "\" hx-target=\"#rows\" hx-swap=\"beforeend show:none\">Load more</a>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

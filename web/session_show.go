@@ -102,7 +102,8 @@ func (h *handler) sessionShow(c echo.Context) error {
 	}
 
 	v := views.SessionView{Stage: st, Session: sess, Table: tbl, Now: tbl.Now}
-	v.Redundancy = views.RedundancyView{Region: string(t.Region), StageID: t.StageID, SessionID: st.ActiveSessionID, Now: v.Now}
+	v.Redundancy = views.RedundancyView{Region: string(t.Region), StageID: t.StageID, SessionID: st.ActiveSessionID, Now: v.Now,
+		ParticipantBase: t.SessionID + "/participants/"}
 	if st.ActiveSessionID == t.SessionID {
 		if v.Redundancy.Items, err = h.redundancyFor(ctx, t.Region, st, configs); err != nil {
 			return err

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/greenroom-dev/greenroom/internal/auth"
+)
+
+// Malformed ids, filters and tokens are refused with the reason, and
+// nothing is sent to IVS; with htmx the message goes to the alert area.
+func TestBrowseBadInputIs400BeforeAnyUpstreamCall(t *testing.T) {
+	long := strings.Repeat("a", 200)
+	cases := []struct{ path, words string }{
+		{"/r/us-east-1/stages/bad_id!", "not a stage id"},
+		{"/r/us-east-1/stages/" + long, "not a stage id"},
+		{"/r/us-east-1/stages/" + bStageID + "?next=%00", "damaged"},
+		{"/r/us-east-1/stages/bad.id/sessions/" + bSessionID, "not a stage id"},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/session-1", "not a session id"},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-short", "not a session id"},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-ABCDEFGHIJKL_", "not a session id"},
+		{bSessPath + "?state=LIVE", "not a participant state"},
+		{bSessPath + "?published=false", "can only be “true”"},
+		{bSessPath + "?recordingState=DISABLED", "cannot filter"},
+		{bSessPath + "?recordingState=SOMETIMES", "not a recording state"},
+		{bSessPath + "?state=CONNECTED&published=true", "one filter at a time"},
+		{bSessPath + "?userId=x&recordingState=ACTIVE", "one filter at a time"},
+		{bSessPath + "?userId=" + strings.Repeat("u", 129), "longer than 128"},
+		{bSessPath + "?next=not%20a%20token", "damaged"},
+		{bSessPath + "?next=" + strings.Repeat("t", 1025), "damaged"},
+		{bSessPath + "?fragment=everything", "fragment"},
+		{bSessPath + "?fragment=more", "page token"},
+		{bSessPath + "?shown=-1", "shown"},
+		{bSessPath + "/participants.csv?state=connected", "not a participant state"},
+		{bSessPath + "/participants.csv?state=CONNECTED&userId=a", "one filter at a time"},
+		{bSessPath + "/participants/bad_participant", "not a participant id"},
+		{bSessPath + "/participants/" + strings.Repeat("p", 65), "not a participant id"},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-nope/participants/pt0000000001", "not a session id"},
+	}
+	for _, tc := range cases {
+		w := newBrowseWorld(10)
+		fake := browseFake(w)
+		s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+		r := s.get(tc.path)
+		if r.Code != http.StatusBadRequest || !strings.Contains(r.body, tc.words) || !strings.Contains(r.body, "<html") {
+			t.Errorf("%s: status %d, want 400 page saying %q", tc.path, r.Code, tc.words)
+		}
+		h := s.htmx(tc.path)
+		if h.Code != http.StatusBadRequest || strings.Contains(h.body, "<html") || h.Header().Get("HX-Retarget") != "#alerts" || !strings.Contains(h.body, tc.words) {
+			t.Errorf("%s (htmx): status %d, retarget %q", tc.path, h.Code, h.Header().Get("HX-Retarget"))
+		}
+		if n := fake.TotalCalls(); n != 0 {
+			t.Errorf("%s: %d upstream calls, want 0", tc.path, n)
+		}
+	}
+}
+
+// Unknown resources are a 404 that names what is missing and links back one
+// level up.
+func TestBrowseUnknownResourcesAre404WithAWayBack(t *testing.T) {
+	cases := []struct{ path, words, back string }{
+		{"/r/us-east-1/stages/NoSuchStage1", "no stage “NoSuchStage1”", "/r/us-east-1/stages"},
+		{"/r/us-east-1/stages/NoSuchStage1/sessions/" + bSessionID, "no stage “NoSuchStage1”", "/r/us-east-1/stages"},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-NOSUCHSESSION", "no session “st-NOSUCHSESSION”", "/r/us-east-1/stages/" + bStageID},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-NOSUCHSESSION?fragment=live", "no session", "/r/us-east-1/stages/" + bStageID},
+		{"/r/us-east-1/stages/" + bStageID + "/sessions/st-NOSUCHSESSION/participants.csv", "no session", "/r/us-east-1/stages/" + bStageID},
+		{bSessPath + "/participants/nobody000001", "no participant “nobody000001”", bSessPath},
+	}
+	for _, tc := range cases {
+		s := newTestServer(t, browseFake(newBrowseWorld(10)), identityWith(auth.RoleViewer))
+		r := s.get(tc.path)
+		if r.Code != http.StatusNotFound || !strings.Contains(r.body, tc.words) {
+			t.Errorf("%s: status %d, want 404 saying %q", tc.path, r.Code, tc.words)
+			continue
+		}
+		if r.doc(t).Find(`section[role=alert] a[href="`+tc.back+`"]`).Length() != 1 {
+			t.Errorf("%s: no link back to %s", tc.path, tc.back)
+		}
+	}
+}
