@@ -107,7 +107,9 @@ func TestSessionPageFiltersGoUpstreamOneAtATime(t *testing.T) {
 		check func(ivs.ParticipantQuery) bool
 		rows  int
 	}{
-		{"state=DISCONNECTED", func(q ivs.ParticipantQuery) bool { return q.State == "DISCONNECTED" && !q.PublishedOnly && q.UserID == "" }, 18},
+		{"state=DISCONNECTED", func(q ivs.ParticipantQuery) bool {
+			return q.State == "DISCONNECTED" && !q.PublishedOnly && q.UserID == ""
+		}, 18},
 		{"published=true", func(q ivs.ParticipantQuery) bool { return q.PublishedOnly && q.State == "" }, 2},
 		{"userId=viewer-100007", func(q ivs.ParticipantQuery) bool { return q.UserID == "viewer-100007" && q.State == "" }, 1},
 		{"recordingState=ACTIVE", func(q ivs.ParticipantQuery) bool { return q.RecordingState == "ACTIVE" && q.State == "" }, 1},

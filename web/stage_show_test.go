@@ -68,7 +68,7 @@ func TestStagePageShowsTheStageItsLiveSessionSessionsAndIngest(t *testing.T) {
 func TestStagePageOlderSessionsFollowTheToken(t *testing.T) {
 	s := newTestServer(t, browseFake(newBrowseWorld(5)), identityWith(auth.RoleViewer))
 	d := s.get("/r/us-east-1/stages/" + bStageID + "?next=older").doc(t)
-	if d.Find(`#sessions a[href="` + "/r/us-east-1/stages/" + bStageID + "/sessions/" + bOldSessID + `"]`).Length() != 1 {
+	if d.Find(`#sessions a[href="`+"/r/us-east-1/stages/"+bStageID+"/sessions/"+bOldSessID+`"]`).Length() != 1 {
 		t.Error("older page does not list the older session")
 	}
 	if !strings.Contains(d.Find("#sessions").Text(), "1 h 00 min") {
