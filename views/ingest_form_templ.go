@@ -1064,14 +1064,14 @@ func IngestEdit(p Page, v IngestEditView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Config.Active() || v.Conflict {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"alert alert-warn\" role=\"alert\" id=\"active-explain\"><p><strong>This configuration is ACTIVE: an encoder is publishing with it now.</strong></p><p>IVS does not allow changes while it is in use (it answers ConflictException). Stop the encoder, wait until the state is INACTIVE, then edit. To replace it without a gap, use <a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"alert alert-warn\" role=\"alert\" id=\"active-explain\"><p><strong>This configuration is ACTIVE: an encoder is publishing with it now.</strong></p><p>IVS does not allow changes while it is in use (it answers ConflictException). Stop the encoder, wait until the state is INACTIVE, then edit. To replace it without a gap, use <a class=\"link-inline\" href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var54 string
 				templ_7745c5c3_Var54, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(IngestURL(p.Region, v.Config.ID, "/rotate"))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/ingest_form.templ`, Line: 231, Col: 249}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/ingest_form.templ`, Line: 231, Col: 269}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var54)
 				if templ_7745c5c3_Err != nil {
