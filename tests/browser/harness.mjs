@@ -61,7 +61,17 @@ export async function withPage(t, browser, fn, contextOptions = {}) {
   const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const problems = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
+  // Chromium logs every 4xx/5xx response as a console error, including the
+  // 401/404/422 pages tests ask for on purpose: those are judged by status
+  // below instead (a broken asset or any 5xx fails the test).
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) problems.push("console: " + m.text());
+  });
+  page.on("response", (r) => {
+    const kind = r.request().resourceType();
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    else if (r.status() >= 400 && ["stylesheet", "script", "image", "font"].includes(kind)) problems.push(`missing ${kind}: ${r.url()} (${r.status()})`);
+  });
   page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
   // Secret hygiene on every exchange the journey makes.
   page.on("request", (r) => { if (STREAM_KEY.test(r.url())) problems.push("stream key in a URL: " + r.url()); });
