@@ -15,7 +15,10 @@ import (
 // rec is one request a simulated viewer made.
 type rec struct {
 	Kind   string
+	URL    string
 	Start  time.Duration // since the load started
+	Up     time.Duration // of Lat, time IVS calls for this page were in flight
+	Serial bool          // its IVS calls ran one after another (Up > 1.5× the longest)
 	Lat    time.Duration
 	Status int
 	Bytes  int
@@ -61,11 +64,10 @@ type loadConfig struct {
 
 // runLoad drives the viewers and returns what happened in the measured
 // window [Warmup, Warmup+Duration). Every loop ends with ctx or the window.
-func runLoad(ctx context.Context, tr *http.Transport, pl *plan, lc loadConfig) []rec {
+func runLoad(ctx context.Context, tr *http.Transport, pl *plan, lc loadConfig, start time.Time) []rec {
 	total := lc.Warmup + lc.Duration
-	ctx, cancel := context.WithTimeout(ctx, total)
+	ctx, cancel := context.WithDeadline(ctx, start.Add(total))
 	defer cancel()
-	start := time.Now()
 	r := &recorder{from: lc.Warmup, to: total}
 	live := int(float64(lc.Viewers)*lc.LiveShare + 0.5)
 	var wg sync.WaitGroup
@@ -182,7 +184,7 @@ func (v *viewer) get(ctx context.Context, kind, u string, hx *poll, pageURL stri
 		setHX(req.Header, hx, pageURL)
 	}
 	t0 := time.Now()
-	x := rec{Kind: kind, Start: t0.Sub(v.start)}
+	x := rec{Kind: kind, URL: u, Start: t0.Sub(v.start)}
 	resp, err := v.c.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -54,6 +55,7 @@ type options struct {
 	tps                            float64
 	randSeed                       int64
 	binDir, region, cpuprofile     string
+	dump                           string
 	verbose                        bool
 	maxCallRate, rssBar, overBarMs float64
 }
@@ -83,6 +85,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", "us-east-1", "region whose pages the viewers load")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "record the console's CPU with Linux perf during the main run into this file and print the top entries")
 	fs.BoolVar(&o.verbose, "v", false, "print the consoles' stderr")
+	fs.StringVar(&o.dump, "dump", "", "write the main run's requests and IVS calls as CSV to this file prefix (-requests.csv, -calls.csv)")
 	fs.Float64Var(&o.overBarMs, "bar-overhead-ms", 5, "bar: p99 console overhead")
 	fs.Float64Var(&o.rssBar, "bar-rss-mb", 80, "bar: console RSS in MB")
 	if err := fs.Parse(args); err != nil {
@@ -129,7 +132,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	began := time.Now()
-	e := &env{binDir: o.binDir, region: o.region, warmup: o.warmup, live: o.live, reload: o.reload, verbose: o.verbose, out: stdout,
+	// Private copies: another `make build` replacing bin/ mid-run must not
+	// change what runs (or what perf resolves symbols against).
+	binDir, err := os.MkdirTemp("", "greenroom-loadtest-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	for _, name := range []string{"greenroom", "ivs-emulator"} {
+		if err := copyFile(filepath.Join(o.binDir, name), filepath.Join(binDir, name)); err != nil {
+			return fmt.Errorf("%v (run `make build` first)", err)
+		}
+	}
+	e := &env{binDir: binDir, region: o.region, warmup: o.warmup, live: o.live, reload: o.reload, verbose: o.verbose, out: stdout,
 		emu: emuConfig{Latency: o.latency, Jitter: o.jitter, TPS: o.tps, RandSeed: o.randSeed}}
 	var mainArgs []string
 	if o.callRate > 0 {
@@ -151,7 +166,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ms := summarize(mo, o.latency)
+	ms := summarize(mo)
+	if o.dump != "" {
+		if err := dumpCSV(o.dump, mo); err != nil {
+			return err
+		}
+	}
 	results := []summary{ms}
 
 	var base *summary
@@ -167,7 +187,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("baseline: %w", err)
 		}
-		bs := summarize(bo, o.latency)
+		bs := summarize(bo)
 		base = &bs
 		results = append(results, bs)
 	}
@@ -185,7 +205,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%d viewers: %w", n, err)
 		}
-		cs := summarize(co, o.latency)
+		cs := summarize(co)
 		compared = append(compared, cs)
 		results = append(results, cs)
 	}
@@ -218,9 +238,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(w, "\nweight (uncompressed; kB = 1000 bytes):")
 	printWeights(w, mo.plan)
 	fmt.Fprintln(w)
-	printTable(w, results, o.latency)
+	printTable(w, results)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, overheadMethod, o.latency, o.latency, o.jitter, o.latency)
+	fmt.Fprintf(w, overheadMethod, o.latency, o.jitter)
 
 	if base != nil {
 		fmt.Fprintf(w, "\nnaive baseline vs cached (baseline / cached), %d viewers:\n", o.viewers)
@@ -288,6 +308,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
 func budgetText(rate float64, burst int) string {
 	r, b := "2/s", "burst 2"
 	if rate > 0 {
@@ -347,3 +384,23 @@ func opMean(s summary, key string) (mean, mx float64) {
 	}
 	return 0, 0
 }
+
+// dumpCSV writes the raw requests and IVS calls, for looking at the tail.
+func dumpCSV(prefix string, o *outcome) error {
+	var b strings.Builder
+	b.WriteString("kind,url,start_ms,latency_ms,ivs_wait_ms,serial,status,bytes,stale\n")
+	for _, r := range o.recs {
+		fmt.Fprintf(&b, "%s,%s,%.1f,%.2f,%.2f,%t,%d,%d,%t\n", r.Kind, pathOf(r.URL), ms1(r.Start), ms1(r.Lat), ms1(r.Up), r.Serial, r.Status, r.Bytes, r.Stale)
+	}
+	if err := os.WriteFile(prefix+"-requests.csv", []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	b.Reset()
+	b.WriteString("op,start_ms,end_ms,body\n")
+	for _, c := range o.calls {
+		fmt.Fprintf(&b, "%s,%.1f,%.1f,%q\n", c.Op, ms1(c.Start), ms1(c.End), c.Body)
+	}
+	return os.WriteFile(prefix+"-calls.csv", []byte(b.String()), 0o644)
+}
+
+func ms1(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -227,3 +227,32 @@ func writeTop(b *strings.Builder, report []byte, n int, keep func(string) bool) 
 		}
 	}
 }
+
+// cpuTime is the user+system CPU a process has used so far, from
+// /proc/<pid>/stat (clock ticks of 10 ms, USER_HZ on Linux).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStatCPU(b)
+}
+
+func parseStatCPU(b []byte) (time.Duration, error) {
+	// The command name may hold spaces and parentheses: fields start after
+	// the last ')'. utime and stime are fields 14 and 15 (1-based).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("unreadable stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short stat")
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("unreadable stat times")
+	}
+	return time.Duration(u+s) * 10 * time.Millisecond, nil
+}

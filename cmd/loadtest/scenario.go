@@ -41,7 +41,9 @@ type outcome struct {
 	snaps     []snapshot
 	mem       memStats
 	maxGorout float64
-	profile   string // perf report excerpt
+	calls     []upstreamCall
+	cpu       [3]float64 // cores used in the window: console, emulator, harness
+	profile   string     // perf report excerpt
 	profErr   error
 }
 
@@ -76,15 +78,20 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 		return nil, err
 	}
 	defer emu.stop()
-	conArgs := append([]string{"-addr", "127.0.0.1:0", "-ivs-endpoint", emu.url, "-auth", "dev",
+	tp, err := startTap(emu.url)
+	if err != nil {
+		return nil, err
+	}
+	defer tp.close()
+	conArgs := append([]string{"-addr", "127.0.0.1:0", "-ivs-endpoint", tp.url(), "-auth", "dev",
 		"-audit-db", filepath.Join(tmp, "audit.db"), "-log-level", "warn"}, sc.ConsoleArgs...)
 	con, err := startProc("greenroom", filepath.Join(e.binDir, "greenroom"), conArgs, "Greenroom is running at", 30*time.Second)
 	if err != nil {
 		return nil, err
 	}
 	defer con.stop()
-	e.logf("%s: emulator %s (latency %v + jitter [0,%v), %v TPS per operation), console %s pid %d %s",
-		sc.Name, emu.url, e.emu.Latency, e.emu.Jitter, e.emu.TPS, con.url, con.pid(), strings.Join(sc.ConsoleArgs, " "))
+	e.logf("%s: emulator %s behind the timing proxy %s (latency %v + jitter [0,%v), %v TPS per operation), console %s pid %d %s",
+		sc.Name, emu.url, tp.url(), e.emu.Latency, e.emu.Jitter, e.emu.TPS, con.url, con.pid(), strings.Join(sc.ConsoleArgs, " "))
 
 	tr := &http.Transport{
 		MaxIdleConns: sc.Viewers + 16, MaxIdleConnsPerHost: sc.Viewers + 16, IdleConnTimeout: time.Minute,
@@ -103,6 +110,7 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 	lctx, lcancel := context.WithCancel(ctx)
 	defer lcancel()
 	start := time.Now()
+	tp.setStart(start)
 
 	// Side measurements: /metrics every second, memory every 200 ms, perf.
 	var side sync.WaitGroup
@@ -148,6 +156,19 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 	}()
 	side.Add(1)
 	go func() { defer side.Done(); o.mem = sampleMem(lctx, con.pid(), 200*time.Millisecond) }()
+	pids := [3]int{con.pid(), emu.pid(), os.Getpid()}
+	var cpu0 [3]time.Duration
+	var cpuAt time.Time
+	cpuDone := make(chan struct{})
+	go func() {
+		defer close(cpuDone)
+		if sleepCtx(lctx, e.warmup) {
+			cpuAt = time.Now()
+			for i, p := range pids {
+				cpu0[i], _ = cpuTime(p)
+			}
+		}
+	}()
 	profDone := make(chan struct{})
 	if sc.Profile == "" {
 		close(profDone)
@@ -168,8 +189,31 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 
 	e.logf("%s: discovery took %v; %d viewers (%d%% on the live view) for %v after %v warm-up; live view %s",
 		sc.Name, time.Since(t0).Round(100*time.Millisecond), sc.Viewers, int(e.live*100+0.5), sc.Duration, e.warmup, pathOf(pl.LivePage))
-	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: e.live, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload})
+	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: e.live, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload}, start)
+	calls := tp.snapshot()
+	idsByURL := map[string]map[string]bool{}
+	for i := range o.recs {
+		r := &o.recs[i]
+		ids, ok := idsByURL[r.URL]
+		if !ok {
+			ids = tp.pageIDs(r.URL)
+			idsByURL[r.URL] = ids
+		}
+		var longest time.Duration
+		r.Up, longest = upstreamWait(calls, ids, r.Start, r.Start+r.Lat)
+		r.Serial = r.Up > longest*3/2
+	}
+	o.calls = calls
 	end := time.Since(start)
+	<-cpuDone
+	if !cpuAt.IsZero() {
+		el := time.Since(cpuAt).Seconds()
+		for i, p := range pids {
+			if c, err := cpuTime(p); err == nil {
+				o.cpu[i] = (c - cpu0[i]).Seconds() / el
+			}
+		}
+	}
 	if s, ok := scrape(); ok {
 		smu.Lock()
 		o.snaps = append(o.snaps, s)

@@ -132,3 +132,71 @@ func TestHistQuantile(t *testing.T) {
 		t.Errorf("above the top bound = %v, want 0.1", got)
 	}
 }
+
+func TestParseStatus(t *testing.T) {
+	m := parseStatus([]byte("Name:\tgreenroom\nVmPeak:\t 1 kB\nVmHWM:\t   40960 kB\nVmRSS:\t   39000 kB\n"))
+	if m.HWM != 40960*1024 || m.RSS != 39000*1024 {
+		t.Fatalf("%+v", m)
+	}
+	d, err := parseStatCPU([]byte("1234 (green room) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 12 0 99"))
+	if err != nil || d != 3*time.Second {
+		t.Fatalf("cpu = %v, %v; want 3s", d, err)
+	}
+}
+
+func TestUpstreamWait(t *testing.T) {
+	ms := time.Millisecond
+	ids := idsOf("http://127.0.0.1:1/r/us-east-1/stages/STAGE1/sessions/st-S1?fragment=live")
+	if len(ids) != 2 || ids[0] != "STAGE1" || ids[1] != "st-S1" {
+		t.Fatalf("ids = %v", ids)
+	}
+	body := func(s string) []string { return idsIn([]byte(s)) }
+	calls := []upstreamCall{
+		{Start: 0, End: 40 * ms, Op: "ListParticipants", IDs: body(`{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/STAGE1","sessionId":"st-S1"}`)},
+		// overlaps the first
+		{Start: 20 * ms, End: 60 * ms, Op: "ListParticipantEvents", IDs: body(`{"sessionId":"st-S1","participantId":"P1"}`)},
+		// another page's
+		{Start: 10 * ms, End: 90 * ms, Op: "GetStage", IDs: body(`{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/OTHER"}`)},
+		{Start: 100 * ms, End: 140 * ms, Op: "ListStages"},
+		{Start: 150 * ms, End: 190 * ms, Op: "GetIngestConfiguration", IDs: body(`{"arn":"arn:aws:ivs:us-east-1:123456789012:ingest-configuration/ING1"}`)},
+	}
+	if got := calls[0].IDs; len(got) != 2 || got[0] != "STAGE1" || got[1] != "st-S1" {
+		t.Fatalf("ids in a request = %v", got)
+	}
+	set := func(ids ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m
+	}
+	// A request from 5 to 70 ms waited 5..60 for its calls (counted once).
+	if got, long := upstreamWait(calls, set(ids...), 5*ms, 70*ms); got != 55*ms || long != 40*ms {
+		t.Errorf("wait = %v, longest %v; want 55ms, 40ms", got, long)
+	}
+	// A cache hit at 80..81 ms overlapped no call of its page.
+	if got, _ := upstreamWait(calls, set(ids...), 80*ms, 81*ms); got != 0 {
+		t.Errorf("hit wait = %v, want 0", got)
+	}
+	// A list page counts List* calls only.
+	if got, _ := upstreamWait(calls, set(idsOf("/r/us-east-1/stages")...), 0, 200*ms); got != 100*ms {
+		// ListParticipants 0..40 and ListParticipantEvents 20..60 merge to 60, ListStages adds 40
+		t.Errorf("list wait = %v, want 100ms", got)
+	}
+}
+
+func TestIDGraph(t *testing.T) {
+	var g idGraph
+	// GetIngestConfiguration answered with its stage; GetStage with the live session.
+	g.link(idsIn([]byte(`{"arn":"arn:aws:ivs:us-east-1:1:ingest-configuration/ING1"} {"ingestConfiguration":{"stageArn":"arn:aws:ivs:us-east-1:1:stage/ST1"}}`)))
+	g.link(idsIn([]byte(`{"arn":"arn:aws:ivs:us-east-1:1:stage/ST1"} {"stage":{"activeSessionId":"st-A"}}`)))
+	c := g.closure(idsOf("/r/us-east-1/ingest-configurations/ING1"), 2)
+	for _, id := range []string{"ING1", "ST1", "st-A"} {
+		if !c[id] {
+			t.Errorf("closure of ING1 lacks %s: %v", id, c)
+		}
+	}
+	if c1 := g.closure([]string{"ING1"}, 1); c1["st-A"] {
+		t.Errorf("one hop reached two away: %v", c1)
+	}
+}
