@@ -58,7 +58,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/... ./web/... ./views/...
 
 load: build
-	$(GO) run ./cmd/loadtest $(LOADARGS)
+	$(GO) run ./cmd/loadtest $(if $(LOADARGS),$(LOADARGS),-baseline -viewers-compare 20)
 
 ## fuzz: a short run of every fuzz target (the corpus lives in testdata/fuzz)
 fuzz:

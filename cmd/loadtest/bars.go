@@ -78,6 +78,21 @@ func printBars(w io.Writer, s summary, pl *plan, compared []summary, rate float6
 	}
 	line(s.OvAll.P99 <= bar, fmt.Sprintf("p99 console overhead <= %g ms at %d viewers", o.overBarMs, s.Viewers), got)
 
+	var seq []string
+	nseq, nup := 0, s.OvUp.N
+	for _, k := range s.Kinds {
+		if n := s.Serial[k]; n > 0 {
+			seq = append(seq, fmt.Sprintf("%s %d", k, n))
+			nseq += n
+		}
+	}
+	got = fmt.Sprintf("all %d requests that waited for IVS waited for one round (strict overhead p99 %s ms)", nup, ms(s.OvStrict.P99))
+	if nseq > 0 {
+		got = fmt.Sprintf("%d of %d requests that waited for IVS waited for calls in sequence (%s); strict overhead p99 %s ms",
+			nseq, nup, strings.Join(seq, ", "), ms(s.OvStrict.P99))
+	}
+	line(nseq == 0, "pages make their IVS calls in parallel", got)
+
 	var heavy []string
 	okWeight := true
 	for _, pw := range pl.PageWeights {

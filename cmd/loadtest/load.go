@@ -14,14 +14,15 @@ import (
 
 // rec is one request a simulated viewer made.
 type rec struct {
-	Kind   string
-	URL    string
-	Start  time.Duration // since the load started
-	Up     time.Duration // of Lat, time IVS calls for this page were in flight
-	Serial bool          // its IVS calls ran one after another (Up > 1.5× the longest)
-	Lat    time.Duration
-	Status int
-	Bytes  int
+	Kind    string
+	URL     string
+	Start   time.Duration // since the load started
+	Up      time.Duration // of Lat, time IVS calls for this page were in flight
+	Longest time.Duration // the longest single IVS call within it
+	Serial  bool          // its IVS calls ran one after another (Up > 1.5× the longest)
+	Lat     time.Duration
+	Status  int
+	Bytes   int
 	// What the viewer saw.
 	ErrorPage bool // the console's error panel (id="error-title")
 	Busy      bool // "IVS is busy": a throttle shown to the user

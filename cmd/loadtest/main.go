@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -71,7 +72,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.baselineDuration, "baseline-duration", 30*time.Second, "measured time of the baseline run")
 	fs.Float64Var(&o.baselineRate, "baseline-rate", 5, "the baseline console's -ivs-call-rate (5 = AWS's whole per-operation quota; 0 = the console's default 2)")
 	fs.IntVar(&o.baselineBurst, "baseline-burst", 5, "the baseline console's -ivs-call-burst (0 = default)")
-	fs.StringVar(&o.compare, "viewers-compare", "", "comma-separated viewer counts to compare IVS call rates, e.g. 20,200 (the main run's count is reused)")
+	fs.StringVar(&o.compare, "viewers-compare", "", "viewer counts to compare IVS call rates with, e.g. 20 or 20,200 (the main run is always one of them)")
 	fs.DurationVar(&o.compareDuration, "compare-duration", 20*time.Second, "measured time of each extra -viewers-compare run")
 	fs.Float64Var(&o.callRate, "ivs-call-rate", 0, "the console's -ivs-call-rate for the main runs (0 = its default, 2)")
 	fs.IntVar(&o.callBurst, "ivs-call-burst", 0, "the console's -ivs-call-burst for the main runs (0 = its default, 2)")
@@ -191,8 +192,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		base = &bs
 		results = append(results, bs)
 	}
+	// The main run is one side of the comparison; other counts run anew.
 	counts, _ := compareCounts(o.compare)
 	var compared []summary
+	if len(counts) > 0 {
+		if !slices.Contains(counts, o.viewers) {
+			counts = append(counts, o.viewers)
+		}
+		slices.Sort(counts)
+	}
 	for _, n := range counts {
 		if ctx.Err() != nil {
 			break

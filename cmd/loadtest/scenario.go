@@ -199,9 +199,8 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 			ids = tp.pageIDs(r.URL)
 			idsByURL[r.URL] = ids
 		}
-		var longest time.Duration
-		r.Up, longest = upstreamWait(calls, ids, r.Start, r.Start+r.Lat)
-		r.Serial = r.Up > longest*3/2
+		r.Up, r.Longest = upstreamWait(calls, ids, r.Start, r.Start+r.Lat)
+		r.Serial = r.Up > r.Longest*3/2
 	}
 	o.calls = calls
 	end := time.Since(start)
