@@ -81,7 +81,12 @@ func understood(status int, body string) bool {
 	case status == http.StatusOK:
 		return true
 	case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
-		return strings.Contains(body, "IVS is busy") || strings.Contains(body, "IVS is not answering") || strings.Contains(body, "IVS took too long")
+		for _, words := range []string{"IVS is busy", "IVS is not answering", "IVS took too long", "IVS is rate-limiting", "IVS did not answer"} {
+			if strings.Contains(body, words) {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }
