@@ -57,7 +57,7 @@ func printBars(w io.Writer, s summary, pl *plan, compared []summary, rate float6
 				growing += fmt.Sprintf(" %s %.2f→%.2f", k, m1, m2)
 			}
 		}
-		got := fmt.Sprintf("%d→%d viewers: all operations %.2f→%.2f calls/s (%.2f×) while requests/s went %.1f→%.1f", a.Viewers, b.Viewers, a.CallsMean, b.CallsMean, r, a.RPS, b.RPS)
+		got := fmt.Sprintf("live-only runs, %d→%d viewers: all operations %.2f→%.2f calls/s (%.2f×) while requests/s went %.1f→%.1f", a.Viewers, b.Viewers, a.CallsMean, b.CallsMean, r, a.RPS, b.RPS)
 		if growing != "" {
 			got += "; grew:" + growing
 		}

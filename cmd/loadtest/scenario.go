@@ -20,6 +20,7 @@ type scenario struct {
 	Viewers     int
 	Duration    time.Duration
 	ConsoleArgs []string // extra console flags (-cache-off, budget)
+	LiveShare   float64  // fraction of viewers on the live view
 	Profile     string   // perf.data path, empty for none
 }
 
@@ -52,7 +53,6 @@ type env struct {
 	region  string
 	emu     emuConfig
 	warmup  time.Duration
-	live    float64
 	reload  float64
 	verbose bool
 	out     io.Writer
@@ -188,8 +188,8 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 	}
 
 	e.logf("%s: discovery took %v; %d viewers (%d%% on the live view) for %v after %v warm-up; live view %s",
-		sc.Name, time.Since(t0).Round(100*time.Millisecond), sc.Viewers, int(e.live*100+0.5), sc.Duration, e.warmup, pathOf(pl.LivePage))
-	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: e.live, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload}, start)
+		sc.Name, time.Since(t0).Round(100*time.Millisecond), sc.Viewers, int(sc.LiveShare*100+0.5), sc.Duration, e.warmup, pathOf(pl.LivePage))
+	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: sc.LiveShare, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload}, start)
 	calls := tp.snapshot()
 	idsByURL := map[string]map[string]bool{}
 	for i := range o.recs {
