@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -198,5 +199,35 @@ func TestIDGraph(t *testing.T) {
 	}
 	if c1 := g.closure([]string{"ING1"}, 1); c1["st-A"] {
 		t.Errorf("one hop reached two away: %v", c1)
+	}
+}
+
+func TestParsePage(t *testing.T) {
+	base, _ := url.Parse("http://127.0.0.1:8080/r/us-east-1/stages/ST1/sessions/st-1")
+	html := `<html><head><link rel="stylesheet" href="/static/app.css?v=1"><script src="/static/htmx.min.js?v=2" defer></script></head>
+<body><div id="live" hx-get="/r/us-east-1/stages/ST1/sessions/st-1?fragment=live" hx-trigger="every 2s [visible]" hx-target="#rows"></div>
+<div hx-get="/x" hx-trigger="click"></div>
+<table><thead><tr><th>a</th></tr></thead><tbody><tr><td><a href="participants/P1">p</a></td></tr><tr><td><a class="badge badge-live" href="#top">x</a></td></tr></tbody></table></body></html>`
+	info := parsePage([]byte(html), base)
+	if len(info.Assets) != 2 || info.Assets[0] != "http://127.0.0.1:8080/static/app.css?v=1" {
+		t.Errorf("assets = %v", info.Assets)
+	}
+	if len(info.Polls) != 1 || info.Polls[0].Every != 2*time.Second || info.Polls[0].Target != "rows" || info.Polls[0].Trigger != "live" ||
+		info.Polls[0].URL != "http://127.0.0.1:8080/r/us-east-1/stages/ST1/sessions/st-1?fragment=live" {
+		t.Errorf("polls = %+v", info.Polls)
+	}
+	if info.Rows != 2 {
+		t.Errorf("rows = %d, want 2 (the header row is not one)", info.Rows)
+	}
+	if len(info.Links) != 1 || info.Links[0].Href != "http://127.0.0.1:8080/r/us-east-1/stages/ST1/sessions/participants/P1" {
+		t.Errorf("links = %+v", info.Links)
+	}
+	for trig, want := range map[string]time.Duration{"every 500ms": 500 * time.Millisecond, "load, every 1.5s": 1500 * time.Millisecond, "every 1m": time.Minute, "every 3": 3 * time.Second} {
+		if got, ok := parseEvery(trig); !ok || got != want {
+			t.Errorf("parseEvery(%q) = %v, %v; want %v", trig, got, ok, want)
+		}
+	}
+	if _, ok := parseEvery("click"); ok {
+		t.Error("click is not polling")
 	}
 }
