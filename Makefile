@@ -5,7 +5,7 @@ GO    ?= go
 NPM   ?= npm
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: docs run build assets generate check-generated vet test test-go test-browser bench bench-go load soak fuzz deps-npm deps-chromium clean
+.PHONY: docs run build assets generate check-generated vet test test-go test-browser bench bench-go load soak fuzz deps-npm deps-system clean
 
 ## run: start the console on the embedded IVS emulator at http://127.0.0.1:8080
 run:
@@ -19,10 +19,13 @@ build:
 deps-npm:
 	@if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then $(NPM) ci --no-audit --no-fund; fi
 
-deps-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+# Debian packages the tests need: chromium (browser tests) and nginx (the
+# documented reverse-proxy set-up is tested for real).
+deps-system:
+	@missing=""; [ -x $(CHROMIUM) ] || missing="$$missing chromium"; [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 ## generate: templ components into *_templ.go
@@ -45,10 +48,10 @@ vet:
 ## test: everything CI runs
 test: check-generated vet test-go test-browser
 
-test-go:
+test-go: deps-system
 	$(GO) test -count=1 -timeout 15m ./...
 
-test-browser: deps-npm deps-chromium build
+test-browser: deps-npm deps-system build
 	CHROMIUM=$(CHROMIUM) $(NPM) run --silent test:browser
 
 ## bench: Go benchmarks of the hot paths, then the load benchmark (see README)

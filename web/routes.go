@@ -26,7 +26,8 @@ func routes(e *echo.Echo, h *handler) {
 	// Operations endpoints: no identity, no session.
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
+	// Echo's gzip middleware compresses it; promhttp must not do it again.
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{DisableCompression: true})))
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(static.Dist)))))
 
 	app := e.Group("", identify(h), withSession(h), checkCSRF, requireRole(auth.RoleViewer), freshness)
