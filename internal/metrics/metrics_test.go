@@ -1,0 +1,62 @@
+package metrics
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The dashboard and the docs must name only metrics that exist.
+func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
+	IVSCalls.WithLabelValues("ListStages", "us-east-1", "ok").Inc()
+	IVSDuration.WithLabelValues("ListStages").Observe(0.01)
+	HTTPDuration.WithLabelValues("/", "GET", "2xx").Observe(0.001)
+	CacheLookups.WithLabelValues("ListStages", "hit").Inc()
+	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
+	families, err := Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, f := range families {
+		known[f.GetName()] = true
+		for _, suffix := range []string{"_bucket", "_count", "_sum"} {
+			known[f.GetName()+suffix] = true
+		}
+	}
+	b, err := os.ReadFile("../../docs/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Targets []struct{ Expr string } `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`\b(greenroom_[a-z_]+|go_[a-z_]+|process_[a-z_]+)\b`)
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, n := range name.FindAllString(tg.Expr, -1) {
+				if !known[n] {
+					t.Errorf("dashboard uses unknown metric %s", n)
+				}
+			}
+		}
+	}
+	doc, _ := os.ReadFile("../../docs/observability.md")
+	for _, n := range regexp.MustCompile("`(greenroom_[a-z_]+)`").FindAllStringSubmatch(string(doc), -1) {
+		if !known[n[1]] {
+			t.Errorf("docs name unknown metric %s", n[1])
+		}
+	}
+	for n := range known {
+		if strings.HasPrefix(n, "greenroom_") && !strings.HasSuffix(n, "_bucket") && !strings.HasSuffix(n, "_count") && !strings.HasSuffix(n, "_sum") && !strings.Contains(string(doc), n) {
+			t.Errorf("metric %s is not documented", n)
+		}
+	}
+}
