@@ -33,8 +33,12 @@ func (h *handler) sessionShow(c echo.Context) error {
 		return badRequest(err.Error())
 	}
 	fragment := c.QueryParam("fragment")
-	if fragment != "" && fragment != fragmentLive && fragment != fragmentMore {
-		return badRequest("“fragment” can only be “live” or “more”.")
+	if fragment != "" && fragment != fragmentLive && fragment != fragmentMore && fragment != fragmentRedundancy {
+		return badRequest("“fragment” can only be “live”, “more” or “redundancy”.")
+	}
+	pagePath := views.RegionURL(string(t.Region), "/stages/"+t.StageID+"/sessions/"+t.SessionID)
+	if fragment == fragmentRedundancy {
+		return h.redundancyFragment(c, t, pagePath)
 	}
 	shown, err := shownParam(c)
 	if err != nil {
@@ -102,12 +106,12 @@ func (h *handler) sessionShow(c echo.Context) error {
 	}
 
 	v := views.SessionView{Stage: st, Session: sess, Table: tbl, Now: tbl.Now}
-	v.Redundancy = views.RedundancyView{Region: string(t.Region), StageID: t.StageID, SessionID: st.ActiveSessionID, Now: v.Now,
-		ParticipantBase: t.SessionID + "/participants/"}
 	if st.ActiveSessionID == t.SessionID {
-		if v.Redundancy.Items, err = h.redundancyFor(ctx, t.Region, st, configs); err != nil {
+		if v.Redundancy, err = h.redundancyView(ctx, t, st, configs, pagePath); err != nil {
 			return err
 		}
+		// Links within the session page stay short (page weight).
+		v.Redundancy.ParticipantBase = t.SessionID + "/participants/"
 	}
 	p := h.page(c, "Session "+t.SessionID+" · "+stageName(st), "stages", "/stages")
 	return render(c, http.StatusOK, views.SessionShow(p, v))

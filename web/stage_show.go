@@ -20,6 +20,13 @@ func (h *handler) stageShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	switch c.QueryParam("fragment") {
+	case "":
+	case fragmentRedundancy:
+		return h.redundancyFragment(c, t, views.RegionURL(string(t.Region), "/stages/"+t.StageID))
+	default:
+		return badRequest("“fragment” can only be “redundancy” on a stage page.")
+	}
 	next, err := form.ParseNextToken(c.QueryParam("next"))
 	if err != nil {
 		return badRequest(err.Error())
@@ -54,7 +61,6 @@ func (h *handler) stageShow(c echo.Context) error {
 	}
 	v := views.StageView{Stage: st, Sessions: sessions.Items, SessionsNext: sessions.NextToken, Paged: next != "",
 		Configs: configs, ConfigsPartial: partial, Now: h.Now()}
-	v.Redundancy = views.RedundancyView{Region: string(t.Region), StageID: t.StageID, SessionID: st.ActiveSessionID, Now: v.Now}
 
 	// Second round, in parallel: the live session's times (when the page of
 	// sessions does not hold it) and the redundancy assessment.
@@ -78,7 +84,10 @@ func (h *handler) stageShow(c echo.Context) error {
 			})
 		}
 	}
-	g.Go(func() error { v.Redundancy.Items, redErr = h.redundancyFor(ctx, t.Region, st, configs); return nil })
+	g.Go(func() error {
+		v.Redundancy, redErr = h.redundancyView(ctx, t, st, configs, views.RegionURL(string(t.Region), "/stages/"+t.StageID))
+		return nil
+	})
 	_ = g.Wait()
 	if liveErr != nil {
 		return liveErr
