@@ -12,7 +12,6 @@ import (
 const (
 	ctxIdentity  = "greenroom.identity"
 	ctxSession   = "greenroom.session"
-	ctxCSRF      = "greenroom.csrf"
 	ctxFreshness = "greenroom.freshness"
 	ctxRegion    = "greenroom.region"
 )
@@ -23,13 +22,20 @@ func identityOf(c echo.Context) (auth.Identity, bool) {
 }
 
 func sessionOf(c echo.Context) *sessions.Session {
-	s, _ := c.Get(ctxSession).(*sessions.Session)
-	return s
+	l, _ := c.Get(ctxSession).(*lazySession)
+	if l == nil {
+		return nil
+	}
+	return l.load()
 }
 
 func csrfOf(c echo.Context) string {
-	t, _ := c.Get(ctxCSRF).(string)
-	return t
+	l, _ := c.Get(ctxSession).(*lazySession)
+	if l == nil {
+		return ""
+	}
+	l.load()
+	return l.token
 }
 
 func freshnessOf(c echo.Context) *ivs.Freshness {

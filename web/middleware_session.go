@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
 	"github.com/greenroom-dev/greenroom/views"
@@ -23,29 +24,51 @@ const (
 	flashProblem = "bad"
 )
 
-// withSession loads the cookie session and makes sure it holds a CSRF token.
-// A session that cannot be decoded (rotated keys, tampering) starts afresh.
+// withSession makes the cookie session available to the request. It is
+// decoded on first use only: a live-table refresh, the most frequent request
+// by far, renders no form and no flash, and so never pays for it. A session
+// that cannot be decoded (rotated keys, tampering) starts afresh.
 func withSession(h *handler) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			s, _ := h.Sessions.Get(c.Request(), sessionName)
-			s.Options.HttpOnly = true
-			s.Options.SameSite = http.SameSiteLaxMode
-			s.Options.Secure = h.secureRequest(c)
-			s.Options.Path = "/"
-			c.Set(ctxSession, s)
-			tok, _ := s.Values[csrfKey].(string)
-			if tok == "" {
-				tok = newToken()
-				s.Values[csrfKey] = tok
-				if err := s.Save(c.Request(), c.Response()); err != nil {
-					return err
-				}
-			}
-			c.Set(ctxCSRF, tok)
+			c.Set(ctxSession, &lazySession{h: h, c: c})
 			return next(c)
 		}
 	}
+}
+
+// lazySession decodes the session, and gives it a CSRF token, when first
+// asked. It must be asked before the response is written (page() and the
+// CSRF check are), since a new token is saved in a cookie.
+type lazySession struct {
+	h      *handler
+	c      echo.Context
+	loaded bool
+	s      *sessions.Session
+	token  string
+}
+
+func (l *lazySession) load() *sessions.Session {
+	if l.loaded {
+		return l.s
+	}
+	l.loaded = true
+	c := l.c
+	s, _ := l.h.Sessions.Get(c.Request(), sessionName)
+	s.Options.HttpOnly = true
+	s.Options.SameSite = http.SameSiteLaxMode
+	s.Options.Secure = l.h.secureRequest(c)
+	s.Options.Path = "/"
+	tok, _ := s.Values[csrfKey].(string)
+	if tok == "" {
+		tok = newToken()
+		s.Values[csrfKey] = tok
+		if err := s.Save(c.Request(), c.Response()); err != nil {
+			l.h.Logger.Error("session save failed", "request_id", requestID(c), "error", err.Error())
+		}
+	}
+	l.s, l.token = s, tok
+	return s
 }
 
 // checkCSRF refuses every state-changing request whose token (form field or
