@@ -63,6 +63,10 @@ bench-go:
 load: build
 	$(GO) run ./cmd/loadtest $(if $(LOADARGS),$(LOADARGS),-baseline -viewers-compare 20)
 
+## soak: the load harness for 30 minutes (SOAK=10m to change) with IVS faults on; opt-in, not part of make test
+soak: build
+	$(GO) run ./cmd/loadtest -soak -duration $${SOAK:-30m} -throttle-rate 0.3 -error-rate 0.1 -spike-rate 0.02 -spike 2s
+
 ## fuzz: a short run of every fuzz target (the corpus lives in testdata/fuzz)
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

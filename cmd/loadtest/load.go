@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -28,13 +29,29 @@ type rec struct {
 	Busy      bool // "IVS is busy": a throttle shown to the user
 	Stale     bool // the "Some data on this page is from ..." banner
 	Transport bool // no answer at all (connection error or timeout)
+	// For telling injected faults from defects (soak).
+	Title  string // the error panel's title, "" when none
+	Err    string // the transport error, shortened
+	Answer answer
 }
 
-// recorder keeps the requests made within the measured window.
+// recorder keeps the requests made within the measured window. With every
+// > 0 it also counts answers by class per interval of the window (by when
+// they completed), for the soak table.
 type recorder struct {
 	mu       sync.Mutex
 	recs     []rec
 	from, to time.Duration
+	every    time.Duration
+	buckets  []tally
+	total    tally
+	others   map[string]*otherAnswers
+}
+
+// otherAnswers are the non-clear answers with one key (status and title).
+type otherAnswers struct {
+	n         int
+	url, kind string // the first one
 }
 
 func (r *recorder) add(x rec) {
@@ -42,8 +59,49 @@ func (r *recorder) add(x rec) {
 		return
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.recs = append(r.recs, x)
-	r.mu.Unlock()
+	r.total.add(x)
+	if x.Answer == ansOther {
+		if r.others == nil {
+			r.others = map[string]*otherAnswers{}
+		}
+		k := otherKey(x)
+		if o := r.others[k]; o != nil {
+			o.n++
+		} else {
+			r.others[k] = &otherAnswers{n: 1, url: x.URL, kind: x.Kind}
+		}
+	}
+	if r.every > 0 {
+		n := int((r.to - r.from + r.every - 1) / r.every)
+		i := min(max(int((x.Start+x.Lat-r.from)/r.every), 0), n-1)
+		for len(r.buckets) <= i {
+			r.buckets = append(r.buckets, tally{})
+		}
+		r.buckets[i].add(x)
+	}
+}
+
+// interval is the count of answers completed in interval i of the window.
+func (r *recorder) interval(i int) tally {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i < 0 || i >= len(r.buckets) {
+		return tally{}
+	}
+	return r.buckets[i]
+}
+
+// totals are the answers of the whole window and the non-clear ones by key.
+func (r *recorder) totals() (tally, map[string]otherAnswers) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]otherAnswers, len(r.others))
+	for k, v := range r.others {
+		out[k] = *v
+	}
+	return r.total, out
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -65,11 +123,10 @@ type loadConfig struct {
 
 // runLoad drives the viewers and returns what happened in the measured
 // window [Warmup, Warmup+Duration). Every loop ends with ctx or the window.
-func runLoad(ctx context.Context, tr *http.Transport, pl *plan, lc loadConfig, start time.Time) []rec {
+func runLoad(ctx context.Context, tr *http.Transport, pl *plan, lc loadConfig, start time.Time, r *recorder) []rec {
 	total := lc.Warmup + lc.Duration
 	ctx, cancel := context.WithDeadline(ctx, start.Add(total))
 	defer cancel()
-	r := &recorder{from: lc.Warmup, to: total}
 	live := int(float64(lc.Viewers)*lc.LiveShare + 0.5)
 	var wg sync.WaitGroup
 	for i := range lc.Viewers {
@@ -192,6 +249,7 @@ func (v *viewer) get(ctx context.Context, kind, u string, hx *poll, pageURL stri
 			return // the run ended under it: not a result
 		}
 		x.Lat, x.Transport = time.Since(t0), true
+		x.Err, x.Answer = shortErr(err), ansOther
 		v.rec.add(x)
 		return
 	}
@@ -207,9 +265,30 @@ func (v *viewer) get(ctx context.Context, kind, u string, hx *poll, pageURL stri
 	b := buf.Bytes()
 	x.Status, x.Bytes = resp.StatusCode, len(b)
 	x.Transport = err != nil
+	if err != nil {
+		x.Err = shortErr(err)
+	}
 	x.ErrorPage = bytes.Contains(b, markError)
 	x.Busy = bytes.Contains(b, markBusy)
 	x.Stale = bytes.Contains(b, markStale)
+	if x.ErrorPage {
+		x.Title = errorTitle(b)
+	}
+	x.Answer = classify(x.Status, x.Title, x.Transport)
 	bufPool.Put(buf)
 	v.rec.add(x)
+}
+
+// shortErr is a transport error without the URL (which varies), so equal
+// failures group together in the report.
+func shortErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	s := err.Error()
+	if len(s) > 80 {
+		s = s[:80]
+	}
+	return s
 }

@@ -11,6 +11,7 @@
 //	go run ./cmd/loadtest -baseline             # + the same with -cache-off
 //	go run ./cmd/loadtest -viewers-compare 20,200
 //	go run ./cmd/loadtest -cpuprofile /tmp/greenroom.perf   # perf record of the console
+//	go run ./cmd/loadtest -soak -duration 30m -throttle-rate 0.3 -error-rate 0.1 -spike-rate 0.02   # make soak
 //
 // Everything runs on 127.0.0.1; the processes are its children and end
 // with it.
@@ -59,6 +60,13 @@ type options struct {
 	dump                           string
 	verbose                        bool
 	maxCallRate, rssBar, overBarMs float64
+
+	throttleRate, errorRate, spikeRate float64
+	spike                              time.Duration
+
+	soak                                 bool
+	soakEvery                            time.Duration
+	soakRSSMB, soakSlopeMBh, soakGorGrow float64
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -89,17 +97,47 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dump, "dump", "", "write the main run's requests and IVS calls as CSV to this file prefix (-requests.csv, -calls.csv)")
 	fs.Float64Var(&o.overBarMs, "bar-overhead-ms", 5, "bar: p99 console overhead")
 	fs.Float64Var(&o.rssBar, "bar-rss-mb", 80, "bar: console RSS in MB")
+	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "emulator fault: fraction of IVS calls answered 429 ThrottlingException whatever the rate (0..1; 0 = off)")
+	fs.Float64Var(&o.errorRate, "error-rate", 0, "emulator fault: fraction of IVS calls answered 500 InternalServerException (0..1; 0 = off)")
+	fs.Float64Var(&o.spikeRate, "spike-rate", 0, "emulator fault: fraction of IVS calls delayed by -spike (0..1; 0 = off)")
+	fs.DurationVar(&o.spike, "spike", 2*time.Second, "emulator fault: extra latency of a spike (with -spike-rate)")
+	fs.BoolVar(&o.soak, "soak", false, "soak: only the main scenario, for -duration (30m unless given), sampled every -soak-every; verdict on memory, goroutines and errors (exit 1 when one fails)")
+	fs.DurationVar(&o.soakEvery, "soak-every", time.Minute, "soak: sampling interval")
+	fs.Float64Var(&o.soakRSSMB, "soak-rss-mb", 10, "soak bar: mean RSS of the last 5 minutes may exceed that of minutes 5-10 by this many MB")
+	fs.Float64Var(&o.soakSlopeMBh, "soak-slope-mb-h", 10, "soak bar: RSS trend from minute 5 on, MB per hour (fails only when also above 2 standard errors)")
+	fs.Float64Var(&o.soakGorGrow, "soak-goroutines", 10, "soak bar: max goroutines of the last 5 minutes may exceed the max of minutes 5-10 by this many")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	maxDuration := time.Hour
+	if o.soak {
+		maxDuration = 24 * time.Hour
+		given := false
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "duration" })
+		if !given {
+			o.duration = 30 * time.Minute
+		}
+	}
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"throttle-rate", o.throttleRate}, {"error-rate", o.errorRate}, {"spike-rate", o.spikeRate}} {
+		if !(r.v >= 0 && r.v <= 1) {
+			return o, fmt.Errorf("-%s %v is outside 0..1", r.name, r.v)
+		}
+	}
 	switch {
+	case o.spike < 0:
+		return o, fmt.Errorf("-spike %v is negative", o.spike)
+	case o.soak && (o.soakEvery < time.Second || o.soakEvery > o.duration):
+		return o, fmt.Errorf("-soak-every %v is outside 1s..-duration", o.soakEvery)
 	case o.viewers < 1 || o.viewers > 5000:
 		return o, fmt.Errorf("-viewers %d is outside 1..5000", o.viewers)
-	case o.duration < 2*time.Second || o.duration > time.Hour:
-		return o, fmt.Errorf("-duration %v is outside 2s..1h", o.duration)
+	case o.duration < 2*time.Second || o.duration > maxDuration:
+		return o, fmt.Errorf("-duration %v is outside 2s..%v", o.duration, maxDuration)
 	case o.warmup < 0 || o.warmup > 10*time.Minute:
 		return o, fmt.Errorf("-warmup %v is outside 0..10m", o.warmup)
 	case o.live < 0 || o.live > 1:
@@ -146,7 +184,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	e := &env{binDir: binDir, region: o.region, warmup: o.warmup, reload: o.reload, verbose: o.verbose, out: stdout,
-		emu: emuConfig{Latency: o.latency, Jitter: o.jitter, TPS: o.tps, RandSeed: o.randSeed}}
+		emu: emuConfig{Latency: o.latency, Jitter: o.jitter, TPS: o.tps, RandSeed: o.randSeed,
+			ThrottleRate: o.throttleRate, ErrorRate: o.errorRate, SpikeRate: o.spikeRate, Spike: o.spike}}
 	var mainArgs []string
 	if o.callRate > 0 {
 		mainArgs = append(mainArgs, "-ivs-call-rate", fmt.Sprint(o.callRate))
@@ -163,6 +202,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	mainSc := scenario{Name: fmt.Sprintf("cached, %d viewers", o.viewers), Viewers: o.viewers, Duration: o.duration, ConsoleArgs: mainArgs, Profile: o.cpuprofile, LiveShare: o.live}
+	if o.soak {
+		mainSc.Name = fmt.Sprintf("soak, %d viewers", o.viewers)
+		mainSc.SoakEvery = o.soakEvery
+		if o.baseline || o.compare != "" {
+			e.logf("soak: -baseline and -viewers-compare are ignored")
+		}
+		o.baseline, o.compare = false, ""
+	}
 	mo, err := e.run(ctx, mainSc)
 	if err != nil {
 		return err
@@ -221,6 +268,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(w, "\n== Greenroom load benchmark (%s) ==\n", time.Now().Format("2006-01-02 15:04"))
 	fmt.Fprintf(w, "emulator: latency %v + jitter [0, %v) per call, %v TPS per operation and region (ThrottlingException above); demo world, rand-seed %d\n",
 		o.latency, o.jitter, o.tps, o.randSeed)
+	if e.emu.faulty() {
+		fmt.Fprintf(w, "faults (on after discovery, through the emulator's admin API): %s\n", e.emu.faultsText())
+	}
 	fmt.Fprintf(w, "viewers: %.0f%% watch the live view (full page, then each htmx \"every\" fragment; %.0f%% chance per refresh of a full reload), the rest browse (2-5 s between clicks); warm-up %v excluded\n",
 		o.live*100, o.reload*100, o.warmup)
 	fmt.Fprintf(w, "live view: %s", pathOf(mo.plan.LivePage))
@@ -297,8 +347,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		tw.Flush()
 	}
 
-	fmt.Fprintf(w, "\nbars (DESIGN.md), main run:\n")
-	printBars(w, ms, mo.plan, compared, budgetRate, budgetBurst, o)
+	var soakFailed error
+	if o.soak {
+		rules := soakRules{Duration: o.duration, RSSGrowth: o.soakRSSMB, SlopeMBh: o.soakSlopeMBh, GoroutineGrow: o.soakGorGrow}
+		if res := printSoak(w, mo.soak, mo.rec, rules, e.emu.faultsText()); !res.OK() {
+			soakFailed = fmt.Errorf("soak verdict: %s", strings.Join(res.Problems, "; "))
+		}
+		fmt.Fprintf(w, "\n(DESIGN.md's bars are not checked in a soak: they are about a healthy IVS)\n")
+	} else {
+		fmt.Fprintf(w, "\nbars (DESIGN.md), main run:\n")
+		printBars(w, ms, mo.plan, compared, budgetRate, budgetBurst, o)
+	}
 	if mo.profile != "" || mo.profErr != nil {
 		fmt.Fprintf(w, "\nCPU profile of the console during the main run (perf record -F 499 -g, %s):\n", o.cpuprofile)
 		if mo.profErr != nil {
@@ -309,7 +368,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "\ntotal time %v\n", time.Since(began).Round(time.Second))
-	return nil
+	return soakFailed
 }
 
 func copyFile(src, dst string) error {

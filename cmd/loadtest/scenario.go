@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -19,9 +21,10 @@ type scenario struct {
 	Name        string
 	Viewers     int
 	Duration    time.Duration
-	ConsoleArgs []string // extra console flags (-cache-off, budget)
-	LiveShare   float64  // fraction of viewers on the live view
-	Profile     string   // perf.data path, empty for none
+	ConsoleArgs []string      // extra console flags (-cache-off, budget)
+	LiveShare   float64       // fraction of viewers on the live view
+	Profile     string        // perf.data path, empty for none
+	SoakEvery   time.Duration // > 0: soak sampling at this interval (see soak.go)
 }
 
 // emuConfig is the emulated IVS: latency, jitter and AWS-like limits.
@@ -29,6 +32,45 @@ type emuConfig struct {
 	Latency, Jitter time.Duration
 	TPS             float64
 	RandSeed        int64
+	// Injected faults, applied once the pages are discovered (so discovery
+	// sees the healthy console); 0 = off.
+	ThrottleRate, ErrorRate, SpikeRate float64
+	Spike                              time.Duration
+}
+
+func (c emuConfig) faulty() bool { return c.ThrottleRate > 0 || c.ErrorRate > 0 || c.SpikeRate > 0 }
+
+// faultsText describes the injected faults.
+func (c emuConfig) faultsText() string {
+	if !c.faulty() {
+		return "no injected faults"
+	}
+	return fmt.Sprintf("%g%% of calls throttled (429), %g%% answered 500, %g%% delayed %v more", c.ThrottleRate*100, c.ErrorRate*100, c.SpikeRate*100, c.Spike)
+}
+
+// setFaults switches the emulator's faults on through its admin API,
+// keeping the latency and TPS it was started with.
+func (c emuConfig) setFaults(emuURL string) error {
+	body, err := json.Marshal(map[string]any{"latency": c.Latency.String(), "jitter": c.Jitter.String(), "tps": c.TPS,
+		"throttleRate": c.ThrottleRate, "errorRate": c.ErrorRate, "spikeRate": c.SpikeRate, "spike": c.Spike.String()})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPut, emuURL+"/_emulator/faults", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("setting the emulator's faults: %w", err)
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("setting the emulator's faults: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
+	}
+	return nil
 }
 
 // outcome is what a scenario measured.
@@ -46,6 +88,8 @@ type outcome struct {
 	cpu       [3]float64 // cores used in the window: console, emulator, harness
 	profile   string     // perf report excerpt
 	profErr   error
+	rec       *recorder
+	soak      []soakSample
 }
 
 type env struct {
@@ -105,6 +149,12 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w (console stderr: %s)", err, con.stderr.String())
 	}
+	if e.emu.faulty() {
+		if err := e.emu.setFaults(emu.url); err != nil {
+			return nil, err
+		}
+		e.logf("%s: faults on: %s", sc.Name, e.emu.faultsText())
+	}
 
 	o := &outcome{sc: sc, plan: pl, window: sc.Duration}
 	lctx, lcancel := context.WithCancel(ctx)
@@ -135,6 +185,11 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 		}
 		return snapshot{At: time.Since(start), Samples: parseProm(string(b))}, true
 	}
+	// A long run keeps only the series the per-second figures need (a
+	// scrape is ~300-500 samples); the whole first scrape of the window
+	// and the latest whole one stay for the deltas.
+	soak := sc.SoakEvery > 0
+	var fullFirst, fullLast snapshot
 	side.Add(1)
 	go func() {
 		defer side.Done()
@@ -144,6 +199,13 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 		for range limit {
 			if s, ok := scrape(); ok {
 				smu.Lock()
+				if soak {
+					if s.At <= e.warmup || fullFirst.Samples == nil {
+						fullFirst = s
+					}
+					fullLast = s
+					s = s.only("greenroom_ivs_calls_total", "go_goroutines")
+				}
 				o.snaps = append(o.snaps, s)
 				smu.Unlock()
 			}
@@ -189,7 +251,20 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 
 	e.logf("%s: discovery took %v; %d viewers (%d%% on the live view) for %v after %v warm-up; live view %s",
 		sc.Name, time.Since(t0).Round(100*time.Millisecond), sc.Viewers, int(sc.LiveShare*100+0.5), sc.Duration, e.warmup, pathOf(pl.LivePage))
-	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: sc.LiveShare, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload}, start)
+	o.rec = &recorder{from: e.warmup, to: e.warmup + sc.Duration, every: sc.SoakEvery}
+	var sampler *soakSampler
+	soakDone := make(chan struct{})
+	if soak {
+		sampler = &soakSampler{every: sc.SoakEvery, window: sc.Duration, pid: con.pid(), scrape: scrape, rec: o.rec, out: e.out}
+		go func() { defer close(soakDone); sampler.run(ctx, start.Add(e.warmup)) }()
+	} else {
+		close(soakDone)
+	}
+	o.recs = runLoad(ctx, tr, pl, loadConfig{Viewers: sc.Viewers, LiveShare: sc.LiveShare, Warmup: e.warmup, Duration: sc.Duration, ReloadProb: e.reload}, start, o.rec)
+	<-soakDone
+	if sampler != nil {
+		o.soak = sampler.samples
+	}
 	calls := tp.snapshot()
 	idsByURL := map[string]map[string]bool{}
 	for i := range o.recs {
@@ -243,6 +318,9 @@ func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
 			o.last = s
 		}
 		o.maxGorout = math.Max(o.maxGorout, s.sum("go_goroutines", nil))
+	}
+	if soak && fullFirst.Samples != nil && fullLast.Samples != nil {
+		o.first, o.last = fullFirst, fullLast
 	}
 	if e.verbose && con.stderr.String() != "" {
 		e.logf("%s: console stderr (tail): %s", sc.Name, con.stderr.String())

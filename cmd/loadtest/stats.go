@@ -160,6 +160,17 @@ func (s snapshot) sum(name string, match map[string]string) float64 {
 	return t
 }
 
+// only is the snapshot with just the samples called one of names.
+func (s snapshot) only(names ...string) snapshot {
+	out := snapshot{At: s.At}
+	for _, x := range s.Samples {
+		if slices.Contains(names, x.Name) {
+			out.Samples = append(out.Samples, x)
+		}
+	}
+	return out
+}
+
 func labelsMatch(have, want map[string]string) bool {
 	for k, v := range want {
 		if have[k] != v {
