@@ -64,6 +64,14 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, err
 	}
 	a.closers = append(a.closers, closeAudit)
+	if cfg.DebugAddr != "" {
+		stop, err := startDebug(cfg.DebugAddr, a.log)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("-debug-addr (GREENROOM_DEBUG_ADDR): %v", err)
+		}
+		a.closers = append(a.closers, stop)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		a.close()

@@ -41,6 +41,7 @@ type Config struct {
 	LogLevel      string
 	LogFormat     string // json | text
 	ShutdownGrace time.Duration
+	DebugAddr     string // loopback address for pprof; "" = off
 }
 
 // AuthConfig holds the identity settings (see internal/auth).
@@ -144,6 +145,12 @@ func (c *Config) validate() error {
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		return fmt.Errorf("-log-level (GREENROOM_LOG_LEVEL): %q is not allowed (want debug, info, warn or error)", c.LogLevel)
 	}
+	if c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return fmt.Errorf("-debug-addr (GREENROOM_DEBUG_ADDR): %q must be a loopback host:port (profiles reveal internals)", c.DebugAddr)
+		}
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("-log-format (GREENROOM_LOG_FORMAT): %q is not allowed (want json or text)", c.LogFormat)
 	}
@@ -205,6 +212,7 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	s.str(&c.LogFormat, "log-format", "json", "log format: json or text")
 	s.dur(&c.ShutdownGrace, "shutdown-grace", 15*time.Second, "how long in-flight requests may finish on shutdown")
+	s.str(&c.DebugAddr, "debug-addr", "", "loopback address serving Go's pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
 
 	return s, regions, keys
 }
