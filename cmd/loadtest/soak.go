@@ -206,9 +206,12 @@ type soakResult struct {
 	SlopeMBh, SlopeSE           float64 // RSS trend from Unit on
 	HeapSlopeMBh                float64 // heap in use, same fit (for information)
 	GorStart, GorEarly, GorLast float64 // max over the windows
-	Total                       tally
-	MemOK, GorOK, ErrOK         bool
-	Problems                    []string
+	// The least in each window, for information: the max follows bursts
+	// of requests held up by a latency spike; a leak raises the floor.
+	GorEarlyMin, GorLastMin float64
+	Total                   tally
+	MemOK, GorOK, ErrOK     bool
+	Problems                []string
 }
 
 func (r soakResult) OK() bool { return r.MemOK && r.GorOK && r.ErrOK }
@@ -269,21 +272,23 @@ func soakVerdict(samples []soakSample, total tally, rules soakRules) soakResult 
 		}
 		return t / float64(len(ss))
 	}
-	maxGor := func(ss []soakSample) float64 {
+	extGor := func(ss []soakSample, more bool) float64 {
 		m := math.NaN()
 		for _, s := range ss {
-			if !math.IsNaN(s.Goroutines) && (math.IsNaN(m) || s.Goroutines > m) {
+			if !math.IsNaN(s.Goroutines) && (math.IsNaN(m) || (s.Goroutines > m) == more) {
 				m = s.Goroutines
 			}
 		}
 		return m
 	}
+	maxGor := func(ss []soakSample) float64 { return extGor(ss, true) }
 	res.RSSEarly, res.RSSLast = meanRSS(early), meanRSS(last)
 	res.SlopeMBh, res.SlopeSE = linreg(xs, rss)
 	if len(hx) >= 3 {
 		res.HeapSlopeMBh, _ = linreg(hx, heap)
 	}
 	res.GorEarly, res.GorLast = maxGor(early), maxGor(last)
+	res.GorEarlyMin, res.GorLastMin = extGor(early, false), extGor(last, false)
 
 	if g := res.RSSLast - res.RSSEarly; g > rules.RSSGrowth {
 		fail(&res.MemOK, "RSS grew %.1f MB from the early window to the last (bar +%.0f MB)", g, rules.RSSGrowth)
@@ -420,8 +425,8 @@ func printSoak(w io.Writer, samples []soakSample, rec *recorder, rules soakRules
 	tw = newTab(w)
 	fmt.Fprintf(tw, "  %s\tmemory flat: mean RSS last window ≤ early + %.0f MB, trend ≤ %.0f MB/h (or within 2 standard errors)\tRSS %s at start, %s at the end (VmHWM %s); early %.1f MB, last %.1f MB (%+.1f MB); trend %+.1f ± %.1f MB/h (heap in use %+.1f MB/h)\t\n",
 		verdict(res.MemOK), rules.RSSGrowth, rules.SlopeMBh, mb(res.RSSStart), mb(res.RSSEnd), mb(res.HWMEnd), res.RSSEarly, res.RSSLast, res.RSSLast-res.RSSEarly, res.SlopeMBh, res.SlopeSE, res.HeapSlopeMBh)
-	fmt.Fprintf(tw, "  %s\tgoroutines flat: max last window ≤ max early + %.0f\t%.0f at start, max %.0f early, max %.0f last\t\n",
-		verdict(res.GorOK), rules.GoroutineGrow, res.GorStart, res.GorEarly, res.GorLast)
+	fmt.Fprintf(tw, "  %s\tgoroutines flat: max last window ≤ max early + %.0f\t%.0f at start, max %.0f early, max %.0f last (least %.0f early, %.0f last)\t\n",
+		verdict(res.GorOK), rules.GoroutineGrow, res.GorStart, res.GorEarly, res.GorLast, res.GorEarlyMin, res.GorLastMin)
 	t := res.Total
 	fmt.Fprintf(tw, "  %s\tno errors beyond the injected ones\t%d requests: %d data (%d with the stale banner), %d injected-fault answers (%d busy, %d not answering, %d took too long), %d OTHER\t\n",
 		verdict(res.ErrOK), t.Requests, t.Data, t.Stale, t.Injected(), t.Busy, t.Unavailable, t.Timeout, t.Other)

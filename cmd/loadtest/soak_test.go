@@ -133,6 +133,9 @@ func TestSoakVerdictWindows(t *testing.T) {
 	if res.RSSEarly != 40 || res.RSSLast != 40 || res.GorEarly != 40 || res.GorLast != 40 {
 		t.Fatalf("windows: early %v/%v last %v/%v, want 40 each", res.RSSEarly, res.GorEarly, res.RSSLast, res.GorLast)
 	}
+	if res.GorEarlyMin != 40 || res.GorLastMin != 40 {
+		t.Errorf("least goroutines %v %v", res.GorEarlyMin, res.GorLastMin)
+	}
 	if res.RSSStart != 90e6 || res.RSSEnd != 40e6 || res.GorStart != 500 {
 		t.Errorf("start/end %v %v %v", res.RSSStart, res.RSSEnd, res.GorStart)
 	}
@@ -148,8 +151,9 @@ func TestSoakVerdictWindows(t *testing.T) {
 	}
 	// A failed scrape (NaN goroutines) in a window is skipped, not a zero.
 	s[7].Goroutines = math.NaN()
-	if res := soakVerdict(s, tally{}, soakRules{Duration: 30 * time.Minute, RSSGrowth: 10, SlopeMBh: 1000, GoroutineGrow: 10}); res.GorEarly != 40 {
-		t.Errorf("early goroutines with a NaN %v", res.GorEarly)
+	s[8].Goroutines = 35
+	if res := soakVerdict(s, tally{}, soakRules{Duration: 30 * time.Minute, RSSGrowth: 10, SlopeMBh: 1000, GoroutineGrow: 10}); res.GorEarly != 40 || res.GorEarlyMin != 35 {
+		t.Errorf("early goroutines with a NaN: max %v least %v", res.GorEarly, res.GorEarlyMin)
 	}
 }
 
