@@ -35,35 +35,49 @@ func (h *handler) ingestDelete(c echo.Context) error {
 	if f.Force {
 		action = ActionForceDelete
 	}
-	err = h.IVS.DeleteIngestConfiguration(c.Request().Context(), regionOf(c), cfg.ARN, f.Force)
+	status, msg, err := h.deleteAudited(c, &cfg, f.Force, action, "", "IVS refused to delete it because it is ACTIVE: an encoder is publishing with it. Nothing was deleted. Tick “Force” to disconnect the publisher and delete it anyway.")
 	if err != nil {
-		auditErr := h.audit(c, action, cfg.ARN, err, "")
-		if ivs.KindOf(err) == ivs.KindNotFound {
-			return ingestNotFound(c, cfg.ID, err)
-		}
-		status, _, msg, ok := ingestUpstreamMessage(err, "the deletion")
-		if !ok {
-			return err
-		}
-		if ivs.KindOf(err) == ivs.KindConflict {
-			// IVS says it is ACTIVE now, whatever the page showed: offer force.
-			cfg.State = ivs.IngestActive
-			msg = "IVS refused to delete it because it is ACTIVE: an encoder is publishing with it. Nothing was deleted. Tick “Force” to disconnect the publisher and delete it anyway."
-		}
-		if auditErr != nil {
-			msg += ingestAuditNote
-		}
+		return err
+	}
+	if status != 0 {
 		return h.renderIngestDelete(c, status, views.IngestDeleteView{Config: cfg, Force: f.Force, Message: msg})
 	}
-	if err := h.audit(c, action, cfg.ARN, nil, ""); err != nil {
-		return auditUnavailable(true)
-	}
-	msg := "Deleted the ingest configuration " + ingestDisplayName(cfg) + ": its keys no longer work."
+	msg = "Deleted the ingest configuration " + ingestDisplayName(cfg) + ": its keys no longer work."
 	if f.Force {
 		msg = "Force-deleted the ingest configuration " + ingestDisplayName(cfg) + ": its publisher was disconnected and its keys no longer work."
 	}
 	addFlash(c, flashOK, msg)
 	return redirect(c, views.RegionURL(string(regionOf(c)), ingestSection))
+}
+
+// deleteAudited deletes a configuration and audits the attempt, whatever its
+// outcome. When IVS refuses in a way the form can explain it returns the
+// status and message to show (a conflict marks cfg ACTIVE, since IVS says it
+// is now); status 0 means deleted. err is for the central error handler.
+func (h *handler) deleteAudited(c echo.Context, cfg *ivs.IngestConfiguration, force bool, action, detail, conflictMsg string) (int, string, error) {
+	err := h.IVS.DeleteIngestConfiguration(c.Request().Context(), regionOf(c), cfg.ARN, force)
+	if err == nil {
+		if h.audit(c, action, cfg.ARN, nil, detail) != nil {
+			return 0, "", auditUnavailable(true)
+		}
+		return 0, "", nil
+	}
+	auditErr := h.audit(c, action, cfg.ARN, err, detail)
+	if ivs.KindOf(err) == ivs.KindNotFound {
+		return 0, "", ingestNotFound(c, cfg.ID, err)
+	}
+	status, _, msg, ok := ingestUpstreamMessage(err, "the deletion")
+	if !ok {
+		return 0, "", err
+	}
+	if ivs.KindOf(err) == ivs.KindConflict {
+		cfg.State = ivs.IngestActive
+		msg = conflictMsg
+	}
+	if auditErr != nil {
+		msg += ingestAuditNote
+	}
+	return status, msg, nil
 }
 
 func (h *handler) renderIngestDelete(c echo.Context, status int, v views.IngestDeleteView) error {

@@ -106,27 +106,12 @@ func (h *handler) ingestRotateFinish(c echo.Context) error {
 	}
 	f := form.ParseDeleteForm(vals)
 	detail := fmt.Sprintf("step 3: delete the old configuration, replaced by %s (force=%t)", repl.ARN, f.Force)
-	err = h.IVS.DeleteIngestConfiguration(c.Request().Context(), regionOf(c), old.ARN, f.Force)
+	status, msg, err := h.deleteAudited(c, &old, f.Force, ActionRotate, detail, "IVS refused to delete the old configuration because it is ACTIVE: an encoder still publishes with the old key. Nothing was deleted. Move it to the new key first, or tick “Force”.")
 	if err != nil {
-		auditErr := h.audit(c, ActionRotate, old.ARN, err, detail)
-		if ivs.KindOf(err) == ivs.KindNotFound {
-			return ingestNotFound(c, old.ID, err)
-		}
-		status, _, msg, ok := ingestUpstreamMessage(err, "the deletion")
-		if !ok {
-			return err
-		}
-		if ivs.KindOf(err) == ivs.KindConflict {
-			old.State = ivs.IngestActive
-			msg = "IVS refused to delete the old configuration because it is ACTIVE: an encoder still publishes with the old key. Nothing was deleted. Move it to the new key first, or tick “Force”."
-		}
-		if auditErr != nil {
-			msg += ingestAuditNote
-		}
-		return h.renderIngestRotateFinish(c, status, views.IngestRotateFinishView{Old: old, New: repl, Force: f.Force, Message: msg})
+		return err
 	}
-	if err := h.audit(c, ActionRotate, old.ARN, nil, detail); err != nil {
-		return auditUnavailable(true)
+	if status != 0 {
+		return h.renderIngestRotateFinish(c, status, views.IngestRotateFinishView{Old: old, New: repl, Force: f.Force, Message: msg})
 	}
 	addFlash(c, flashOK, "Rotation finished: "+ingestDisplayName(old)+" is deleted and its keys no longer work; "+ingestDisplayName(repl)+" replaces it.")
 	return redirect(c, ingestURL(c, repl.ID, ""))
