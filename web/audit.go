@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 // AuditRecord is one audited action as the web layer knows it; cmd/greenroom
@@ -58,10 +60,10 @@ func (h *handler) audit(c echo.Context, action, resource string, actionErr error
 		Outcome:    "success",
 		ClientAddr: c.RealIP(),
 		RequestID:  requestID(c),
-		Detail:     redact(detail),
+		Detail:     ivs.RedactStreamKeys(detail),
 	}
 	if actionErr != nil {
-		rec.Outcome = "failure: " + redact(actionErr.Error())
+		rec.Outcome = "failure: " + ivs.RedactStreamKeys(actionErr.Error())
 	}
 	// The write must finish even if the browser goes away mid-request.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)

@@ -126,5 +126,5 @@ func upstreamView(e *ivs.Error, v views.ErrorView) views.ErrorView {
 // safeErrorText is an error's text for logs. Domain errors already hold no
 // keys; anything else is passed through the same redaction.
 func safeErrorText(err error) string {
-	return redact(err.Error())
+	return ivs.RedactStreamKeys(err.Error())
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 // healthz says the process serves HTTP.
@@ -24,7 +26,7 @@ func (h *handler) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 	defer cancel()
 	if err := h.Ready(ctx); err != nil {
-		return c.String(http.StatusServiceUnavailable, "not ready: IVS is not reachable: "+redact(err.Error())+"\n")
+		return c.String(http.StatusServiceUnavailable, "not ready: IVS is not reachable: "+ivs.RedactStreamKeys(err.Error())+"\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }

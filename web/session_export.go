@@ -75,7 +75,7 @@ func (h *handler) sessionExport(c echo.Context) error {
 		q.NextToken = page.NextToken
 		if page, err = h.IVS.ListParticipants(ctx, t.Region, q); err != nil {
 			// The status is sent: say in the file itself that it is cut short.
-			_ = w.Write([]string{"#ERROR", "export incomplete after " + strconv.Itoa(rows) + " rows: " + redact(err.Error())})
+			_ = w.Write([]string{"#ERROR", "export incomplete after " + strconv.Itoa(rows) + " rows: " + ivs.RedactStreamKeys(err.Error())})
 			w.Flush()
 			h.Logger.Warn("export cut short", "request_id", requestID(c), "rows", rows, "error", safeErrorText(err))
 			return nil

@@ -1,7 +1,7 @@
 package audit
 
 import (
-	"regexp"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"strings"
 	"time"
 )
@@ -86,19 +86,10 @@ func (f Filter) limit() int {
 	return f.Limit
 }
 
-// streamKeyRE matches IVS Real-Time stream keys
-// ("rt_<account>_<region>_<id>_<secret>"), so that one
-// put in an event by mistake is masked instead of stored.
-var streamKeyRE = regexp.MustCompile(`rt_[0-9]+_[a-z]{2}(-[a-z]+)+-[0-9]_[A-Za-z0-9]+_[A-Za-z0-9]{6,}`)
-
-const redacted = "[redacted stream key]"
-
 // scrub masks stream-key-shaped text in every free-text field.
 func (e *Event) scrub() {
 	for _, p := range []*string{&e.Actor, &e.Role, &e.Region, &e.Resource, &e.Action, &e.Outcome,
 		&e.ClientAddr, &e.RequestID, &e.Detail} {
-		if strings.Contains(*p, "rt_") {
-			*p = streamKeyRE.ReplaceAllString(*p, redacted)
-		}
+		*p = ivs.RedactStreamKeys(*p)
 	}
 }

@@ -139,7 +139,7 @@ func TestRecordMasksStreamKeys(t *testing.T) {
 	if strings.Contains(fmt.Sprint(events), "AbCdEf123456") {
 		t.Fatalf("stream key stored: %+v", events)
 	}
-	if events[0].Detail != "key="+redacted+" and "+redacted {
+	if events[0].Detail != "key=[stream key] and [stream key]" {
 		t.Fatalf("detail = %q", events[0].Detail)
 	}
 }

@@ -38,3 +38,13 @@ func FuzzParseARN(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactStreamKeys(t *testing.T) {
+	in := "bad key rt_123456789012_us-east-1_AbCdEf123456_SeCrEt0123 in text"
+	if got := RedactStreamKeys(in); got != "bad key [stream key] in text" {
+		t.Errorf("got %q", got)
+	}
+	if got := RedactStreamKeys("nothing secret"); got != "nothing secret" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -4,7 +4,11 @@
 // sub-packages (awssdk for the real client, cached for the layers around it).
 package ivs
 
-import "time"
+import (
+	"regexp"
+	"strings"
+	"time"
+)
 
 // Region is an AWS region code such as "us-east-1".
 type Region string
@@ -182,4 +186,17 @@ func (k StreamKey) MarshalText() ([]byte, error) { return []byte(k.String()), ni
 type Page[T any] struct {
 	Items     []T
 	NextToken string
+}
+
+var streamKeyShape = regexp.MustCompile(`rt_[0-9]+_[a-z0-9-]+_[A-Za-z0-9]+_[A-Za-z0-9]+`)
+
+// RedactStreamKeys masks anything shaped like a stream key
+// (rt_<account>_<region>_<id>_<secret>) in text that came from elsewhere:
+// upstream messages, errors, free-text audit fields. Keys the console holds
+// are StreamKey values and mask themselves; this is the net under that.
+func RedactStreamKeys(s string) string {
+	if !strings.Contains(s, "rt_") {
+		return s
+	}
+	return streamKeyShape.ReplaceAllString(s, "[stream key]")
 }

@@ -78,7 +78,7 @@ func translate(op string, err error) error {
 	if e.Message == "" {
 		e.Message = strings.TrimSuffix(strings.TrimSuffix(e.Kind.String(), "."), ":")
 	}
-	e.Message = redactKeys(e.Message)
+	e.Message = ivs.RedactStreamKeys(e.Message)
 	return e
 }
 
@@ -98,11 +98,4 @@ var fieldWords = regexp.MustCompile(`\b(name|stageArn|userId|attributes|tags|ing
 // form can show it next to that field.
 func fieldOf(msg string) string {
 	return fieldWords.FindString(msg)
-}
-
-var streamKeyPattern = regexp.MustCompile(`rt_[0-9]+_[a-z0-9-]+_[A-Za-z0-9]+_[A-Za-z0-9]+`)
-
-// redactKeys removes anything shaped like a stream key from upstream text.
-func redactKeys(s string) string {
-	return streamKeyPattern.ReplaceAllString(s, "[stream key]")
 }
