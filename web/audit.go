@@ -52,7 +52,7 @@ func (h *handler) audit(c echo.Context, action, resource string, actionErr error
 	id, _ := identityOf(c)
 	rec := AuditRecord{
 		Time:       h.Now().UTC(),
-		Actor:      displayName(id),
+		Actor:      id.Actor(),
 		Role:       string(id.PrimaryRole()),
 		Region:     string(regionOf(c)),
 		Resource:   resource,

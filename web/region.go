@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,22 +17,11 @@ func (h *handler) regionScope(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := ivs.Region(c.Param("region"))
 		if !slices.Contains(h.Regions, r) {
-			return notFound("The region “"+string(r)+"” is not one this console shows (it shows "+joinRegions(h.regionNames)+").", "/", "Back to the console")
+			return notFound("The region “"+string(r)+"” is not one this console shows (it shows "+strings.Join(h.regionNames, ", ")+").", "/", "Back to the console")
 		}
 		c.Set(ctxRegion, r)
 		return next(c)
 	}
-}
-
-func joinRegions(rs []string) string {
-	out := ""
-	for i, r := range rs {
-		if i > 0 {
-			out += ", "
-		}
-		out += r
-	}
-	return out
 }
 
 func (h *handler) home(c echo.Context) error {
