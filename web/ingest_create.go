@@ -102,7 +102,7 @@ func ingestCreateView(f form.IngestForm, errs form.Errors, stages []ivs.Stage) v
 	return views.IngestCreateView{
 		Name: f.Name, Stage: f.Stage, UserID: f.UserID, Attributes: ingestKVs(f.Attributes),
 		Protocol: f.Protocol, Redundant: f.Redundant, Tags: ingestKVs(f.Tags), Token: f.Token,
-		Errors: errs, Stages: ingestStageOptions(stages), MaxAttributes: form.MaxAttributesLen,
+		Errors: errs, Stages: ingestStageOptions(stages), MaxAttributes: ivs.MaxAttributesLen,
 	}
 }
 

@@ -28,6 +28,9 @@ type Stage struct {
 // Live reports whether the stage has a session open now.
 func (s Stage) Live() bool { return s.ActiveSessionID != "" }
 
+// DisplayName is the stage's name, or its id when it has none.
+func (s Stage) DisplayName() string { return displayName(s.Name, s.ID, s.ARN) }
+
 // StageEndpoints are the URLs publishers and subscribers connect to.
 type StageEndpoints struct {
 	WHIP, RTMP, RTMPS, Events string
@@ -147,6 +150,20 @@ type IngestConfiguration struct {
 
 // Active reports whether a publisher streams with this configuration now.
 func (c IngestConfiguration) Active() bool { return c.State == IngestActive }
+
+// DisplayName is the configuration's name, or its id when it has none.
+func (c IngestConfiguration) DisplayName() string { return displayName(c.Name, c.ID, c.ARN) }
+
+// displayName is "name, or the id if unnamed" for every resource.
+func displayName(name, id, arn string) string {
+	switch {
+	case name != "":
+		return name
+	case id != "":
+		return id
+	}
+	return IDFromARN(arn)
+}
 
 // RedundantCredential is one encoder's credential of a redundant pair.
 type RedundantCredential struct {

@@ -26,12 +26,6 @@ const (
 // ParticipantStates are the values of the state filter.
 var ParticipantStates = []string{ivs.ParticipantConnected, ivs.ParticipantDisconnected}
 
-// MaxUserIDLength is the API's limit for a participant's user id.
-const MaxUserIDLength = 128
-
-// MaxTokenLength is the API's limit for a nextToken.
-const MaxTokenLength = 1024
-
 var pageTokenPattern = regexp.MustCompile(`^[a-zA-Z0-9+/=_-]*$`)
 
 // ParticipantFilter is the one filter a participant list may use (IVS takes
@@ -145,8 +139,8 @@ func checkFilterUserID(s string) error {
 	if !utf8.ValidString(s) {
 		return errors.New("The user id is not valid text.")
 	}
-	if utf8.RuneCountInString(s) > MaxUserIDLength {
-		return errors.New("The user id is longer than " + strconv.Itoa(MaxUserIDLength) + " characters, the most IVS allows.")
+	if utf8.RuneCountInString(s) > ivs.MaxUserIDLen {
+		return errors.New("The user id is longer than " + strconv.Itoa(ivs.MaxUserIDLen) + " characters, the most IVS allows.")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
@@ -159,7 +153,7 @@ func checkFilterUserID(s string) error {
 // ParseNextToken checks an opaque page token from IVS for shape (the API's
 // pattern and length); IVS itself rejects a forged one.
 func ParseNextToken(t string) (string, error) {
-	if len(t) > MaxTokenLength || !pageTokenPattern.MatchString(t) {
+	if len(t) > ivs.MaxNextTokenLen || !pageTokenPattern.MatchString(t) {
 		return "", errors.New("The page token in the address is damaged: start again from the first page.")
 	}
 	return t, nil

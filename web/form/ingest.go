@@ -9,29 +9,13 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
-// Limits of CreateIngestConfiguration and UpdateIngestConfiguration, from
-// the IVS Real-Time service model (ivs-realtime-2020-07-14).
-const (
-	MaxIngestNameLen = 128  // IngestConfigurationName: 0-128, [a-zA-Z0-9-_]*
-	MaxUserIDLen     = 128  // UserId: 0-128
-	MaxAttributesLen = 1024 // ParticipantAttributes: 1 KB in all (keys + values)
-	MaxTagKeyLen     = 128  // TagKey: 1-128
-	MaxTagValueLen   = 256  // TagValue: 0-256
-	MaxTags          = 50   // Tags: at most 50
-	// MaxUserTags leaves room for the tag Greenroom adds to every create
-	// (IdempotencyTag), so the request stays within the API's 50.
-	MaxUserTags = MaxTags - 1
-	// maxIngestRows bounds the attribute and tag rows a form may send, so a
-	// hostile request cannot make the parser allocate without limit.
-	maxIngestRows = 200
-)
-
-// IdempotencyTag is the tag the service layer (internal/ivs/awssdk) adds to
-// every create to find it again after an ambiguous failure. Users cannot set
-// it, and a rotation does not copy it.
-const IdempotencyTag = "greenroom:idempotency-key"
+// maxIngestRows bounds the attribute and tag rows a form may send, so a
+// hostile request cannot make the parser allocate without limit.
+const maxIngestRows = 200
 
 // Field names of the ingest forms, used for inputs and for error keys.
 const (
@@ -143,8 +127,8 @@ type StageLookup func(idOrName string) (id string, ok bool)
 // On success it sets Stage to the resolved stage id.
 func (f *IngestForm) Validate(stages StageLookup) Errors {
 	errs := Errors{}
-	if len(f.Name) > MaxIngestNameLen {
-		errs.Add(FieldName, fmt.Sprintf("The name is %d characters long; IVS allows at most %d.", len(f.Name), MaxIngestNameLen))
+	if len(f.Name) > ivs.MaxIngestNameLen {
+		errs.Add(FieldName, fmt.Sprintf("The name is %d characters long; IVS allows at most %d.", len(f.Name), ivs.MaxIngestNameLen))
 	} else if !ingestNamePattern.MatchString(f.Name) {
 		errs.Add(FieldName, "Use only letters, digits, hyphens (-) and underscores (_): no spaces or other characters.")
 	}
@@ -173,8 +157,8 @@ func (f *IngestForm) Validate(stages StageLookup) Errors {
 }
 
 func checkIngestUserID(errs Errors, s string) {
-	if n := len(s); n > MaxUserIDLen {
-		errs.Add(FieldUserID, fmt.Sprintf("The user id is %d bytes long; IVS allows at most %d.", n, MaxUserIDLen))
+	if n := len(s); n > ivs.MaxUserIDLen {
+		errs.Add(FieldUserID, fmt.Sprintf("The user id is %d bytes long; IVS allows at most %d.", n, ivs.MaxUserIDLen))
 	} else if !utf8.ValidString(s) {
 		errs.Add(FieldUserID, "The user id is not valid text (UTF-8).")
 	}
@@ -203,14 +187,14 @@ func checkIngestAttributes(errs Errors, attrs []KV) {
 		}
 		seen[a.Key] = true
 	}
-	if n := AttributesSize(attrs); n > MaxAttributesLen {
-		errs.Add(FieldAttributes, fmt.Sprintf("The attributes take %d bytes; IVS allows 1 KB (%d bytes) for all names and values together.", n, MaxAttributesLen))
+	if n := AttributesSize(attrs); n > ivs.MaxAttributesLen {
+		errs.Add(FieldAttributes, fmt.Sprintf("The attributes take %d bytes; IVS allows 1 KB (%d bytes) for all names and values together.", n, ivs.MaxAttributesLen))
 	}
 }
 
 func checkIngestTags(errs Errors, tags []KV) {
-	if len(tags) > MaxUserTags {
-		errs.Add(FieldTags, fmt.Sprintf("There are %d tags; at most %d can be set here (IVS allows %d, and Greenroom uses one to avoid duplicate creates).", len(tags), MaxUserTags, MaxTags))
+	if len(tags) > ivs.MaxUserTags {
+		errs.Add(FieldTags, fmt.Sprintf("There are %d tags; at most %d can be set here (IVS allows %d, and Greenroom uses one to avoid duplicate creates).", len(tags), ivs.MaxUserTags, ivs.MaxTags))
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
@@ -218,14 +202,14 @@ func checkIngestTags(errs Errors, tags []KV) {
 		switch {
 		case k == "":
 			errs.Add(FieldTags, "Every tag needs a key (the value “"+clipIngest(t.Value)+"” has none).")
-		case utf8.RuneCountInString(k) > MaxTagKeyLen:
-			errs.Add(FieldTags, fmt.Sprintf("The tag key “%s” is longer than %d characters.", clipIngest(k), MaxTagKeyLen))
-		case utf8.RuneCountInString(t.Value) > MaxTagValueLen:
-			errs.Add(FieldTags, fmt.Sprintf("The value of tag “%s” is longer than %d characters.", clipIngest(k), MaxTagValueLen))
+		case utf8.RuneCountInString(k) > ivs.MaxTagKeyLen:
+			errs.Add(FieldTags, fmt.Sprintf("The tag key “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagKeyLen))
+		case utf8.RuneCountInString(t.Value) > ivs.MaxTagValueLen:
+			errs.Add(FieldTags, fmt.Sprintf("The value of tag “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagValueLen))
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			errs.Add(FieldTags, "Tag keys cannot begin with “aws:”: AWS reserves that prefix.")
-		case k == IdempotencyTag:
-			errs.Add(FieldTags, "The tag “"+IdempotencyTag+"” is reserved for Greenroom.")
+		case k == ivs.IdempotencyTag:
+			errs.Add(FieldTags, "The tag “"+ivs.IdempotencyTag+"” is reserved for Greenroom.")
 		case !ingestTagPattern.MatchString(k) || !ingestTagPattern.MatchString(t.Value):
 			errs.Add(FieldTags, "Tag “"+clipIngest(k)+"”: keys and values may hold letters, digits, spaces and _ . : / = + - @ only.")
 		case seen[k]:

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 var ingestRotationSuffix = regexp.MustCompile(`^(.*)-r([0-9]{1,6})$`)
@@ -25,8 +27,8 @@ func RotatedName(name, id string) string {
 		base = id
 	}
 	suffix := "-r" + strconv.Itoa(n)
-	if len(base)+len(suffix) > MaxIngestNameLen {
-		base = base[:MaxIngestNameLen-len(suffix)]
+	if len(base)+len(suffix) > ivs.MaxIngestNameLen {
+		base = base[:ivs.MaxIngestNameLen-len(suffix)]
 	}
 	base = strings.TrimRight(base, "-")
 	return base + suffix
@@ -37,7 +39,7 @@ func RotatedName(name, id string) string {
 func RotatedTags(tags map[string]string) map[string]string {
 	out := maps.Clone(tags)
 	for k := range out {
-		if k == IdempotencyTag || strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if k == ivs.IdempotencyTag || strings.HasPrefix(strings.ToLower(k), "aws:") {
 			delete(out, k)
 		}
 	}

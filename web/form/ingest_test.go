@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 func validForm() url.Values {
@@ -88,7 +90,7 @@ func TestValidateEachRule(t *testing.T) {
 		{"tag key too long", func(v url.Values) { v["tag_key"] = []string{strings.Repeat("k", 129)} }, FieldTags, "longer than 128"},
 		{"tag value too long", func(v url.Values) { v["tag_value"] = []string{strings.Repeat("v", 257)} }, FieldTags, "longer than 256"},
 		{"tag aws prefix", func(v url.Values) { v["tag_key"] = []string{"AWS:owner"} }, FieldTags, "aws:"},
-		{"tag reserved", func(v url.Values) { v["tag_key"] = []string{IdempotencyTag} }, FieldTags, "reserved"},
+		{"tag reserved", func(v url.Values) { v["tag_key"] = []string{ivs.IdempotencyTag} }, FieldTags, "reserved"},
 		{"tag characters", func(v url.Values) { v["tag_key"] = []string{"a<b>"} }, FieldTags, "letters, digits"},
 		{"tag without key", func(v url.Values) { v["tag_key"] = []string{""}; v["tag_value"] = []string{"x"} }, FieldTags, "needs a key"},
 		{"tag twice", func(v url.Values) { v["tag_key"] = []string{"a", "a"}; v["tag_value"] = []string{"1", "2"} }, FieldTags, "twice"},
@@ -213,15 +215,15 @@ func TestRotatedName(t *testing.T) {
 	}
 	for in, want := range cases {
 		got := RotatedName(in[0], in[1])
-		if got != want || len(got) > MaxIngestNameLen || !ingestNamePattern.MatchString(got) {
+		if got != want || len(got) > ivs.MaxIngestNameLen || !ingestNamePattern.MatchString(got) {
 			t.Errorf("RotatedName(%q) = %q, want %q", in[0], got, want)
 		}
 	}
-	tags := RotatedTags(map[string]string{"team": "x", IdempotencyTag: "tok", "aws:cloudformation:stack": "s"})
+	tags := RotatedTags(map[string]string{"team": "x", ivs.IdempotencyTag: "tok", "aws:cloudformation:stack": "s"})
 	if len(tags) != 1 || tags["team"] != "x" {
 		t.Errorf("RotatedTags = %v", tags)
 	}
-	if RotatedTags(map[string]string{IdempotencyTag: "t"}) != nil {
+	if RotatedTags(map[string]string{ivs.IdempotencyTag: "t"}) != nil {
 		t.Error("only the idempotency tag: want none")
 	}
 }
@@ -250,7 +252,7 @@ func FuzzParseIngestForm(f *testing.F) {
 		errs := form.Validate(stagesOf("AbC"))
 		if !errs.Any() {
 			// What passes must be within the API's limits.
-			if len(form.Name) > MaxIngestNameLen || len(form.UserID) > MaxUserIDLen || AttributesSize(form.Attributes) > MaxAttributesLen || len(form.Tags) > MaxUserTags {
+			if len(form.Name) > ivs.MaxIngestNameLen || len(form.UserID) > ivs.MaxUserIDLen || AttributesSize(form.Attributes) > ivs.MaxAttributesLen || len(form.Tags) > ivs.MaxUserTags {
 				t.Fatalf("accepted out-of-limit input %+v", form)
 			}
 		}
@@ -258,7 +260,7 @@ func FuzzParseIngestForm(f *testing.F) {
 		_ = e.Validate(stagesOf("AbC"), true)
 		_, _ = ParseIngestListQuery(v)
 		_, _ = LooksPersonal(raw)
-		if n := RotatedName(v.Get("name"), "ID1"); len(n) > MaxIngestNameLen*4 {
+		if n := RotatedName(v.Get("name"), "ID1"); len(n) > ivs.MaxIngestNameLen*4 {
 			t.Fatalf("rotated name %q", n)
 		}
 	})

@@ -6,10 +6,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
 
-// MaxReasonLength is the API's limit for a disconnect reason.
-const MaxReasonLength = 128
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
 
 // Disconnect is the form that disconnects a participant.
 type Disconnect struct {
@@ -27,8 +26,8 @@ func ParseDisconnect(v url.Values) (Disconnect, Errors) {
 		errs.Add("reason", "Say why: the reason is sent to the participant and kept in the audit log.")
 	case !utf8.ValidString(d.Reason):
 		errs.Add("reason", "The reason is not valid text.")
-	case utf8.RuneCountInString(d.Reason) > MaxReasonLength:
-		errs.Add("reason", "IVS takes at most "+strconv.Itoa(MaxReasonLength)+" characters; this reason has "+strconv.Itoa(utf8.RuneCountInString(d.Reason))+".")
+	case utf8.RuneCountInString(d.Reason) > ivs.MaxReasonLen:
+		errs.Add("reason", "IVS takes at most "+strconv.Itoa(ivs.MaxReasonLen)+" characters; this reason has "+strconv.Itoa(utf8.RuneCountInString(d.Reason))+".")
 	default:
 		for _, r := range d.Reason {
 			if unicode.IsControl(r) {

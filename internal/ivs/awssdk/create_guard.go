@@ -10,10 +10,6 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
-// IdempotencyTag is the tag that carries a create's idempotency key, so that
-// after an ambiguous failure the console can find out whether IVS applied it.
-const IdempotencyTag = "greenroom:idempotency-key"
-
 const createMemory = 15 * time.Minute
 
 // createGuard remembers, per region and idempotency key, the configuration a
@@ -127,7 +123,7 @@ func (s *Service) findByIdempotencyKey(ctx context.Context, region ivs.Region, i
 			if err != nil {
 				continue
 			}
-			if full.Tags[IdempotencyTag] == in.IdempotencyKey {
+			if full.Tags[ivs.IdempotencyTag] == in.IdempotencyKey {
 				return ic.ARN, nil
 			}
 		}

@@ -109,7 +109,7 @@ func (s *Service) createOnce(ctx context.Context, c *ivsrealtime.Client, region 
 			req.Tags = map[string]string{}
 		}
 		if in.IdempotencyKey != "" {
-			req.Tags[IdempotencyTag] = in.IdempotencyKey
+			req.Tags[ivs.IdempotencyTag] = in.IdempotencyKey
 		}
 	}
 	out, err := call(ctx, s, "CreateIngestConfiguration", string(region), func(ctx context.Context) (*ivsrealtime.CreateIngestConfigurationOutput, error) {
