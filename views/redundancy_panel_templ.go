@@ -149,9 +149,9 @@ func redundancyItem(v RedundancyView, r ivs.Redundancy) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var6 string
-		templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(RegionURL(v.Region, "/ingest-configurations/"+r.Config.ID))).ResolveURL(ctx)
+		templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(IngestURL(v.Region, r.Config.ID, ""))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 58, Col: 86}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 58, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 		if templ_7745c5c3_Err != nil {
@@ -162,9 +162,9 @@ func redundancyItem(v RedundancyView, r ivs.Redundancy) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var7 string
-		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(redundantConfigName(r.Config))
+		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(r.Config.DisplayName())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 58, Col: 120}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 58, Col: 91}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 		if templ_7745c5c3_Err != nil {
@@ -228,9 +228,9 @@ func redundancyItem(v RedundancyView, r ivs.Redundancy) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var11 string
-		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(redundantConfigName(r.Config))
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(r.Config.DisplayName())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 69, Col: 71}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/redundancy_panel.templ`, Line: 69, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 		if templ_7745c5c3_Err != nil {
@@ -537,7 +537,7 @@ func (v RedundancyView) participantHref(id string) string {
 	if v.ParticipantBase != "" {
 		return v.ParticipantBase + id
 	}
-	return RegionURL(v.Region, "/stages/"+v.StageID+"/sessions/"+v.SessionID+"/participants/"+id)
+	return ParticipantURL(v.Region, v.StageID, v.SessionID, id)
 }
 
 func causeCode(cause string) string {
@@ -558,13 +558,6 @@ func protectionSentence(r ivs.Redundancy) string {
 		return "No encoder publishes: the program is off air."
 	}
 	return ""
-}
-
-func redundantConfigName(c ivs.IngestConfiguration) string {
-	if c.Name != "" {
-		return c.Name
-	}
-	return c.ID
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -210,7 +210,7 @@ func SessionShow(p Page, v SessionView) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = PageHeader("Session "+v.Session.ID, []Crumb{{Label: "Stages", Href: RegionURL(p.Region, "/stages")}, {Label: stageName(v.Stage), Href: RegionURL(p.Region, "/stages/"+v.Stage.ID)}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = PageHeader("Session "+v.Session.ID, []Crumb{{Label: "Stages", Href: StagesURL(p.Region)}, {Label: v.Stage.DisplayName(), Href: StageURL(p.Region, v.Stage.ID)}}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1137,9 +1137,9 @@ func configLink(t ParticipantTable, p ivs.Participant) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var50 string
-		templ_7745c5c3_Var50, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(RegionURL(t.Region, "/ingest-configurations/"+ivs.IDFromARN(p.IngestConfigurationARN)))).ResolveURL(ctx)
+		templ_7745c5c3_Var50, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(IngestURL(t.Region, ivs.IDFromARN(p.IngestConfigurationARN), ""))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/session_show.templ`, Line: 323, Col: 112}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/session_show.templ`, Line: 323, Col: 90}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var50)
 		if templ_7745c5c3_Err != nil {
@@ -1152,7 +1152,7 @@ func configLink(t ParticipantTable, p ivs.Participant) templ.Component {
 		var templ_7745c5c3_Var51 string
 		templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(configLabel(t.Configs[p.IngestConfigurationARN], p.IngestConfigurationARN))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/session_show.templ`, Line: 323, Col: 191}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/session_show.templ`, Line: 323, Col: 169}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 		if templ_7745c5c3_Err != nil {

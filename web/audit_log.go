@@ -9,17 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/greenroom-dev/greenroom/internal/audit"
-	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/views"
 )
-
-func init() {
-	registerAdminRoutes = func(g *echo.Group, h *handler) {
-		admin := g.Group("", requireRole(auth.RoleAdmin))
-		admin.GET("/audit", h.auditLog)
-		admin.GET("/audit.csv", h.auditExport)
-	}
-}
 
 // auditFilter reads the filter from the query string; bad values are
 // reported next to their field.
@@ -32,7 +23,7 @@ func auditFilter(q url.Values) (audit.Filter, views.AuditFilter, map[string]stri
 	f := audit.Filter{Actor: typed.Actor, Resource: typed.Resource, Cursor: q.Get("cursor")}
 	if typed.Action != "" {
 		valid := false
-		for _, a := range views.AuditActions {
+		for _, a := range audit.Actions {
 			valid = valid || a == typed.Action
 		}
 		if !valid {

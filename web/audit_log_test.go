@@ -20,7 +20,7 @@ func withAuditLog(t *testing.T, s *testServer) *audit.SQLiteLog {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	s.e = New(Deps{IVS: s.fake, Auth: staticAuth{id: identityWith(auth.RoleAdmin)}, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, AuditLog: l, Audit: s.auditor})
+	s.e = New(Deps{IVS: s.fake, Auth: staticAuth{id: identityWith(auth.RoleAdmin)}, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, AuditLog: l, Audit: s})
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	for i, e := range []audit.Event{

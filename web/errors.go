@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
 )
@@ -67,15 +68,24 @@ func (h *handler) handleError(err error, c echo.Context) {
 // describe maps an error to what the user sees.
 func (h *handler) describe(err error, c echo.Context) views.ErrorView {
 	v := views.ErrorView{RequestID: requestID(c), BackHref: "/", BackLabel: "Back to the console"}
-	var pe *pageError
-	var de *ivs.Error
-	var he *echo.HTTPError
+	var (
+		pe *pageError
+		nf *console.NotFoundError
+		ae *console.AuditError
+		de *ivs.Error
+		he *echo.HTTPError
+	)
+	if errors.As(err, &nf) {
+		err = notFoundPage(nf)
+	}
 	switch {
 	case errors.As(err, &pe):
 		v.Status, v.Title, v.Message = pe.Status, pe.Title, pe.Message
 		if pe.Back != "" {
 			v.BackHref, v.BackLabel = pe.Back, pe.BackTo
 		}
+	case errors.As(err, &ae):
+		return h.describe(auditUnavailable(ae.Done), c)
 	case errors.As(err, &de):
 		v = upstreamView(de, v)
 	case errors.As(err, &he):
@@ -102,25 +112,56 @@ func upstreamView(e *ivs.Error, v views.ErrorView) views.ErrorView {
 	if e.RequestID != "" {
 		v.RequestID = v.RequestID + " (AWS " + e.RequestID + ")"
 	}
+	v.Status = statusOf(e.Kind)
 	switch e.Kind {
 	case ivs.KindNotFound:
-		v.Status, v.Title, v.Message = http.StatusNotFound, "Not found", "IVS says it does not exist: "+e.Message
+		v.Title, v.Message = "Not found", "IVS says it does not exist: "+e.Message
 	case ivs.KindConflict:
-		v.Status, v.Title, v.Message = http.StatusConflict, "Not possible right now", e.Message
+		v.Title, v.Message = "Not possible right now", e.Message
 	case ivs.KindValidation:
-		v.Status, v.Title, v.Message = http.StatusBadRequest, "IVS refused the request", e.Message
+		v.Title, v.Message = "IVS refused the request", e.Message
 	case ivs.KindAccessDenied:
-		v.Status, v.Title, v.Message = http.StatusBadGateway, "Greenroom's AWS access was denied", "The console's AWS credentials are not allowed to do this ("+e.Op+"). An administrator needs to grant it in IAM: see docs/iam.md. "+e.Message
+		v.Title, v.Message = "Greenroom's AWS access was denied", "The console's AWS credentials are not allowed to do this ("+e.Op+"). An administrator needs to grant it in IAM: see docs/iam.md. "+e.Message
 	case ivs.KindThrottled:
-		v.Status, v.Title, v.Message, v.Retry = http.StatusServiceUnavailable, "IVS is busy", "IVS is rate-limiting this AWS account, and Greenroom had nothing recent enough to show instead. Greenroom holds back so your production traffic keeps its share.", true
+		v.Title, v.Message, v.Retry = "IVS is busy", "IVS is rate-limiting this AWS account, and Greenroom had nothing recent enough to show instead. Greenroom holds back so your production traffic keeps its share.", true
 	case ivs.KindQuota:
-		v.Status, v.Title, v.Message = http.StatusConflict, "An IVS quota is reached", e.Message
+		v.Title, v.Message = "An IVS quota is reached", e.Message
 	case ivs.KindUnavailable:
-		v.Status, v.Title, v.Message, v.Retry = http.StatusServiceUnavailable, "IVS is not answering", "Greenroom could not reach IVS or IVS had a problem ("+e.Message+").", true
+		v.Title, v.Message, v.Retry = "IVS is not answering", "Greenroom could not reach IVS or IVS had a problem ("+e.Message+").", true
 	default:
-		v.Status, v.Title, v.Message = http.StatusBadGateway, "IVS answered unexpectedly", e.Message
+		v.Title, v.Message = "IVS answered unexpectedly", e.Message
 	}
 	return v
+}
+
+// notFoundPage names what a page asked for that does not exist, with the
+// way one level up.
+func notFoundPage(nf *console.NotFoundError) error {
+	r := nf.Ref
+	region := string(r.Region)
+	switch nf.Resource {
+	case console.ResourceSession:
+		return notFound("Stage “"+r.StageID+"” has no session “"+r.SessionID+"”. IVS keeps a stage's sessions for a limited time; the link may be old or mistyped.",
+			views.StageURL(region, r.StageID), "Back to the stage")
+	case console.ResourceParticipant:
+		return notFound("Session “"+r.SessionID+"” of stage “"+r.StageID+"” has no participant “"+r.ParticipantID+"”.",
+			views.SessionURL(region, r.StageID, r.SessionID), "Back to the session")
+	case console.ResourceIngest:
+		return notFound("There is no ingest configuration “"+nf.ID+"” in "+region+". It may have been deleted, or the link names another region.",
+			views.IngestListURL(region), "All ingest configurations")
+	}
+	return notFound("There is no stage “"+r.StageID+"” in "+region+". It may have been deleted, or the link names another region.",
+		views.StagesURL(region), "Back to the stages of "+region)
+}
+
+// auditUnavailable is the answer when an action could not be audited; done
+// says whether the change had been made in IVS all the same.
+func auditUnavailable(done bool) error {
+	msg := "The audit log could not be written, so Greenroom did not go ahead. Try again; if it persists, tell an administrator (disk full or database locked)."
+	if done {
+		msg = "The change was made in IVS, but the audit log could not record it. Tell an administrator: the audit log needs attention."
+	}
+	return &pageError{Status: http.StatusServiceUnavailable, Title: "Audit log unavailable", Message: msg}
 }
 
 // safeErrorText is an error's text for logs. Domain errors already hold no

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
@@ -43,11 +44,12 @@ type testServer struct {
 	csrf string
 
 	mu        sync.Mutex
-	audits    []AuditRecord
+	audits    []audit.Event
 	auditFail bool // make the audit log fail
 }
 
-func (s *testServer) auditor(_ context.Context, r AuditRecord) error {
+// Record is the test audit log: it keeps every event in memory.
+func (s *testServer) Record(_ context.Context, r audit.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.auditFail {
@@ -58,10 +60,10 @@ func (s *testServer) auditor(_ context.Context, r AuditRecord) error {
 }
 
 // audited returns the records written so far.
-func (s *testServer) audited() []AuditRecord {
+func (s *testServer) audited() []audit.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]AuditRecord(nil), s.audits...)
+	return append([]audit.Event(nil), s.audits...)
 }
 
 func newTestServer(t *testing.T, fake *ivstest.Fake, id auth.Identity) *testServer {
@@ -75,7 +77,7 @@ func newTestServer(t *testing.T, fake *ivstest.Fake, id auth.Identity) *testServ
 		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
 		Regions:  []ivs.Region{"us-east-1", "eu-west-1"},
 		Emulator: true,
-		Audit:    s.auditor,
+		Audit:    s,
 	})
 	return s
 }
@@ -86,7 +88,7 @@ func newAnonymousServer(t *testing.T, fake *ivstest.Fake) *testServer {
 		IVS: fake, Auth: staticAuth{err: auth.ErrNoIdentity},
 		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)), Regions: []ivs.Region{"us-east-1"},
-		Audit: s.auditor,
+		Audit: s,
 	})
 	return s
 }

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
 	"github.com/greenroom-dev/greenroom/web/form"
@@ -13,7 +13,7 @@ import (
 
 // ingestNew shows the create form with a fresh idempotency token.
 func (h *handler) ingestNew(c echo.Context) error {
-	stages, err := h.ingestStages(c.Request().Context(), regionOf(c))
+	stages, err := h.console.Stages(c.Request().Context(), regionOf(c))
 	v := ingestCreateView(form.NewIngestForm(), nil, stages)
 	if err != nil {
 		v.StagesErr = stagesUnavailable
@@ -22,7 +22,7 @@ func (h *handler) ingestNew(c echo.Context) error {
 }
 
 // ingestCreate validates the form, creates the configuration once per
-// idempotency token, audits the attempt and goes to its page.
+// idempotency token (audited) and goes to its page.
 func (h *handler) ingestCreate(c echo.Context) error {
 	vals, err := c.FormParams()
 	if err != nil {
@@ -30,80 +30,54 @@ func (h *handler) ingestCreate(c echo.Context) error {
 	}
 	f := form.ParseIngestForm(vals)
 	ctx, region := c.Request().Context(), regionOf(c)
-	stages, stagesErr := h.ingestStages(ctx, region)
-	if stagesErr != nil && f.Stage != "" {
-		// The stage cannot be checked: say so on the form, send nothing.
+	stages, stagesErr := h.console.Stages(ctx, region)
+	if stagesErr != nil && f.Stage != "" { // the stage cannot be checked: say so, send nothing
 		v := ingestCreateView(f, form.Errors{form.FieldStage: "The region's stages could not be loaded to check this one. Your input is kept: try again in a few seconds."}, nil)
 		return h.renderIngestCreate(c, http.StatusServiceUnavailable, v)
 	}
-	if errs := f.Validate(ingestStageLookup(stages)); errs.Any() {
+	if errs := f.Validate(console.StageLookup(stages)); errs.Any() {
 		if !form.ValidToken(f.Token) {
 			f.Token = form.NewToken() // a damaged token would block every retry
 		}
 		return h.renderIngestCreate(c, http.StatusUnprocessableEntity, ingestCreateView(f, errs, stages))
 	}
-	in := ivs.CreateIngestInput{
-		Name: f.Name, UserID: f.UserID, Attributes: form.Map(f.Attributes), Protocol: f.Protocol,
-		InsecureIngest: f.InsecureIngest(), RedundantIngest: f.Redundant, Tags: form.Map(f.Tags),
-		IdempotencyKey: f.Token,
-	}
-	if f.Stage != "" {
-		if in.StageARN, err = h.stageARN(c, f.Stage); err != nil {
-			return err
-		}
-	}
-	detail := fmt.Sprintf("name=%q protocol=%s redundant=%t stage=%s", f.Name, f.Protocol, f.Redundant, f.Stage)
-	cfg, err := h.IVS.CreateIngestConfiguration(ctx, region, in)
+	cfg, err := h.console.CreateIngest(ctx, actorOf(c), region, f.Stage, f.Input())
 	if err != nil {
-		auditErr := h.audit(c, ActionCreate, "", err, detail)
-		status, field, msg, ok := ingestUpstreamMessage(err, "the configuration was not created")
+		status, field, msg, ok := formProblem(err, "the configuration was not created")
 		if !ok {
 			return err
 		}
-		if auditErr != nil {
-			msg += ingestAuditNote
-		}
-		errs := form.Errors{}
-		if field == "" {
-			field = form.FieldForm
-		}
-		errs.Add(field, msg)
-		return h.renderIngestCreate(c, status, ingestCreateView(f, errs, stages))
+		return h.renderIngestCreate(c, status, ingestCreateView(f, form.Errors{field: msg}, stages))
 	}
-	if err := h.audit(c, ActionCreate, cfg.ARN, nil, detail); err != nil {
-		return auditUnavailable(true)
-	}
-	id := cfg.ID
-	if id == "" {
-		id = ivs.IDFromARN(cfg.ARN)
-	}
-	msg := "Created the ingest configuration " + ingestDisplayName(cfg) + "."
+	addFlash(c, flashOK, createdMessage(cfg, f.InsecureIngest()))
+	return redirect(c, views.IngestURL(string(region), cfg.ID, ""))
+}
+
+func createdMessage(cfg ivs.IngestConfiguration, insecure bool) string {
+	msg := "Created the ingest configuration " + views.Quoted(cfg) + "."
 	if cfg.RedundantIngest {
 		msg += " It has two encoder keys (A and B): reveal them to hand them to the encoders."
 	}
-	if f.InsecureIngest() {
+	if insecure {
 		msg += " It uses plain RTMP with insecure ingest: the key travels unencrypted."
 	}
-	addFlash(c, flashOK, msg)
-	return redirect(c, ingestURL(c, id, ""))
-}
-
-func ingestDisplayName(cfg ivs.IngestConfiguration) string {
-	if cfg.Name != "" {
-		return "“" + cfg.Name + "”"
-	}
-	if cfg.ID != "" {
-		return cfg.ID
-	}
-	return ivs.IDFromARN(cfg.ARN)
+	return msg
 }
 
 func ingestCreateView(f form.IngestForm, errs form.Errors, stages []ivs.Stage) views.IngestCreateView {
 	return views.IngestCreateView{
 		Name: f.Name, Stage: f.Stage, UserID: f.UserID, Attributes: ingestKVs(f.Attributes),
 		Protocol: f.Protocol, Redundant: f.Redundant, Tags: ingestKVs(f.Tags), Token: f.Token,
-		Errors: errs, Stages: ingestStageOptions(stages), MaxAttributes: ivs.MaxAttributesLen,
+		Errors: errs, Stages: stageOptions(stages), MaxAttributes: ivs.MaxAttributesLen,
 	}
+}
+
+func ingestKVs(rows []form.KV) []views.IngestKV {
+	out := make([]views.IngestKV, len(rows))
+	for i, r := range rows {
+		out[i] = views.IngestKV{Key: r.Key, Value: r.Value}
+	}
+	return out
 }
 
 func (h *handler) renderIngestCreate(c echo.Context, status int, v views.IngestCreateView) error {

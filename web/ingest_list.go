@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/sync/errgroup"
 
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
 	"github.com/greenroom-dev/greenroom/web/form"
@@ -22,52 +22,23 @@ func (h *handler) ingestList(c echo.Context) error {
 	if problem != "" {
 		return badRequest(problem)
 	}
-	ctx, region := c.Request().Context(), regionOf(c)
-	iq := ivs.IngestQuery{ListQuery: ivs.ListQuery{NextToken: q.Next, MaxResults: 100}, State: q.State}
-	if q.Stage != "" {
-		arn, err := h.stageARN(c, q.Stage)
-		if err != nil {
-			return err
-		}
-		iq.StageARN = arn
-	}
-	var (
-		page      ivs.Page[ivs.IngestConfiguration]
-		stages    []ivs.Stage
-		stagesErr error
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		page, err = h.IVS.ListIngestConfigurations(gctx, region, iq)
-		return err
-	})
-	g.Go(func() error {
-		// Names are a nicety: without them the list shows stage ids.
-		stages, stagesErr = h.ingestStages(gctx, region)
-		return nil
-	})
-	if err := g.Wait(); err != nil {
+	l, err := h.console.IngestList(c.Request().Context(), regionOf(c), console.IngestListQuery{StageID: q.Stage, State: q.State, Next: q.Next})
+	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, s := range stages {
-		names[s.ID] = s.Name
+	if l.StagesErr != nil && len(l.Page.Items) > 0 {
+		h.Logger.Warn("ingest list: stage names unavailable", "request_id", requestID(c), "error", safeErrorText(l.StagesErr))
 	}
+	names := stageNames(l.Stages)
 	v := views.IngestListView{
-		Stage: q.Stage, State: q.State, Sort: q.Sort, Next: q.Next, NextToken: page.NextToken,
-		Stages: ingestStageOptions(stages), StageName: names[q.Stage], OneFilter: form.OneFilterRule,
+		Stage: q.Stage, State: q.State, Sort: q.Sort, Next: q.Next, NextToken: l.Page.NextToken,
+		Stages: stageOptions(l.Stages), StageName: names[q.Stage], OneFilter: form.OneFilterRule,
 	}
-	for _, cfg := range page.Items {
-		if cfg.ID == "" {
-			cfg.ID = ivs.IDFromARN(cfg.ARN)
-		}
+	for _, cfg := range l.Page.Items {
 		sid := ivs.IDFromARN(cfg.StageARN)
-		v.Rows = append(v.Rows, views.IngestRow{Config: cfg, StageID: sid, StageName: names[sid], Flags: ingestFlags(cfg)})
+		v.Rows = append(v.Rows, views.IngestRow{Config: cfg, StageID: sid, StageName: names[sid], Flags: cfg.Hygiene()})
 	}
 	sortIngestRows(v.Rows, q.Sort)
-	if stagesErr != nil && len(v.Rows) > 0 {
-		h.Logger.Warn("ingest list: stage names unavailable", "request_id", requestID(c), "error", safeErrorText(stagesErr))
-	}
 	p := h.page(c, "Ingest configurations", "ingest", ingestSection)
 	return render(c, http.StatusOK, views.IngestList(p, v))
 }

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
@@ -17,7 +15,7 @@ import (
 
 // ingestRotateStart explains the rotation and offers to create the copy.
 func (h *handler) ingestRotateStart(c echo.Context) error {
-	old, err := h.ingestLoad(c, "id")
+	old, err := h.ingestParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -25,9 +23,9 @@ func (h *handler) ingestRotateStart(c echo.Context) error {
 	return h.renderIngestRotate(c, http.StatusOK, v)
 }
 
-// ingestRotateCreate creates the replacement, once per form token.
+// ingestRotateCreate creates the replacement (audited), once per form token.
 func (h *handler) ingestRotateCreate(c echo.Context) error {
-	old, err := h.ingestLoad(c, "id")
+	old, err := h.ingestParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -35,52 +33,39 @@ func (h *handler) ingestRotateCreate(c echo.Context) error {
 	if err != nil {
 		return badRequest("The form could not be read.")
 	}
-	token := vals.Get(form.FieldToken)
-	v := views.IngestRotateView{Old: old, NewName: form.RotatedName(old.Name, old.ID), Token: token}
-	if !form.ValidToken(token) {
+	v := views.IngestRotateView{Old: old, NewName: form.RotatedName(old.Name, old.ID), Token: vals.Get(form.FieldToken)}
+	if !form.ValidToken(v.Token) {
 		v.Token = form.NewToken()
 		v.Message = "This form is missing its one-time token (it protects against creating two copies). Nothing was created: press the button again."
 		return h.renderIngestRotate(c, http.StatusUnprocessableEntity, v)
 	}
-	in := ivs.CreateIngestInput{
-		Name: v.NewName, StageARN: old.StageARN, UserID: old.UserID, Attributes: old.Attributes,
-		Protocol: old.Protocol, InsecureIngest: old.Protocol == ivs.ProtocolRTMP, RedundantIngest: old.RedundantIngest,
-		Tags: form.RotatedTags(old.Tags), IdempotencyKey: token,
-	}
-	created, err := h.IVS.CreateIngestConfiguration(c.Request().Context(), regionOf(c), in)
+	created, err := h.console.RotateIngest(c.Request().Context(), actorOf(c), regionOf(c), old, v.NewName, v.Token)
 	if err != nil {
-		auditErr := h.audit(c, ActionRotate, old.ARN, err, "step 1: create the replacement "+v.NewName)
-		status, _, msg, ok := ingestUpstreamMessage(err, "the copy")
+		status, _, msg, ok := formProblem(err, "the copy")
 		if !ok {
 			return err
-		}
-		if auditErr != nil {
-			msg += ingestAuditNote
 		}
 		v.Message = msg
 		return h.renderIngestRotate(c, status, v)
 	}
-	if err := h.audit(c, ActionRotate, old.ARN, nil, "step 1: created the replacement "+created.ARN); err != nil {
-		return auditUnavailable(true)
-	}
-	newID := created.ID
-	if newID == "" {
-		newID = ivs.IDFromARN(created.ARN)
-	}
-	addFlash(c, flashOK, "Created "+ingestDisplayName(created)+" with new keys. Move the encoder"+ingestPluralS(created.RedundantIngest)+" to it, then delete the old configuration.")
-	return redirect(c, ingestURL(c, old.ID, "/rotate/"+newID))
+	addFlash(c, flashOK, "Created "+views.Quoted(created)+" with new keys. Move the encoder"+views.PluralS(created.RedundantIngest)+" to it, then delete the old configuration.")
+	return redirect(c, views.IngestURL(string(regionOf(c)), old.ID, "/rotate/"+created.ID))
 }
 
 // ingestRotatePair reads the old configuration and its replacement.
 func (h *handler) ingestRotatePair(c echo.Context) (old, repl ivs.IngestConfiguration, err error) {
-	if c.Param("id") == c.Param("newId") {
+	oldID, err := ingestIDParam(c, "id")
+	if err != nil {
+		return old, repl, err
+	}
+	newID, err := ingestIDParam(c, "newId")
+	if err != nil {
+		return old, repl, err
+	}
+	if oldID == newID {
 		return old, repl, badRequest("A configuration cannot replace itself.")
 	}
-	g := errgroup.Group{}
-	g.Go(func() (err error) { old, err = h.ingestLoad(c, "id"); return err })
-	g.Go(func() (err error) { repl, err = h.ingestLoad(c, "newId"); return err })
-	err = g.Wait()
-	return old, repl, err
+	return h.console.IngestPair(c.Request().Context(), regionOf(c), oldID, newID)
 }
 
 // ingestRotateFinishPage shows the replacement's keys to reveal and the
@@ -105,30 +90,22 @@ func (h *handler) ingestRotateFinish(c echo.Context) error {
 		return badRequest("The form could not be read.")
 	}
 	f := form.ParseDeleteForm(vals)
-	detail := fmt.Sprintf("step 3: delete the old configuration, replaced by %s (force=%t)", repl.ARN, f.Force)
-	status, msg, err := h.deleteAudited(c, &old, f.Force, ActionRotate, detail, "IVS refused to delete the old configuration because it is ACTIVE: an encoder still publishes with the old key. Nothing was deleted. Move it to the new key first, or tick “Force”.")
-	if err != nil {
-		return err
-	}
-	if status != 0 {
+	if err := h.console.FinishRotation(c.Request().Context(), actorOf(c), regionOf(c), old, repl, f.Force); err != nil {
+		status, msg, err := deleteRefused(err, &old, "IVS refused to delete the old configuration because it is ACTIVE: an encoder still publishes with the old key. Nothing was deleted. Move it to the new key first, or tick “Force”.")
+		if err != nil {
+			return err
+		}
 		return h.renderIngestRotateFinish(c, status, views.IngestRotateFinishView{Old: old, New: repl, Force: f.Force, Message: msg})
 	}
-	addFlash(c, flashOK, "Rotation finished: "+ingestDisplayName(old)+" is deleted and its keys no longer work; "+ingestDisplayName(repl)+" replaces it.")
-	return redirect(c, ingestURL(c, repl.ID, ""))
-}
-
-func ingestPluralS(b bool) string {
-	if b {
-		return "s"
-	}
-	return ""
+	addFlash(c, flashOK, "Rotation finished: "+views.Quoted(old)+" is deleted and its keys no longer work; "+views.Quoted(repl)+" replaces it.")
+	return redirect(c, views.IngestURL(string(regionOf(c)), repl.ID, ""))
 }
 
 func (h *handler) renderIngestRotate(c echo.Context, status int, v views.IngestRotateView) error {
 	if status != http.StatusOK {
 		noPushOnRerender(c)
 	}
-	p := h.page(c, "Rotate keys of "+ingestTitle(v.Old), "ingest", ingestSection)
+	p := h.page(c, "Rotate keys of "+v.Old.DisplayName(), "ingest", ingestSection)
 	return render(c, status, views.IngestRotate(p, v))
 }
 
@@ -136,6 +113,6 @@ func (h *handler) renderIngestRotateFinish(c echo.Context, status int, v views.I
 	if status != http.StatusOK {
 		noPushOnRerender(c)
 	}
-	p := h.page(c, "Finish rotating "+ingestTitle(v.Old), "ingest", ingestSection)
+	p := h.page(c, "Finish rotating "+v.Old.DisplayName(), "ingest", ingestSection)
 	return render(c, status, views.IngestRotateFinish(p, v))
 }

@@ -12,45 +12,40 @@ import (
 // ingestShow is a configuration's page: settings with keys masked, its
 // stage's endpoints and, for a redundant pair, which encoders publish now.
 func (h *handler) ingestShow(c echo.Context) error {
-	cfg, err := h.ingestLoad(c, "id")
+	id, err := ingestIDParam(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx, region := c.Request().Context(), regionOf(c)
-	v := views.IngestDetailView{Config: cfg, StageID: ivs.IDFromARN(cfg.StageARN), Flags: ingestFlags(cfg)}
-	if cfg.StageARN != "" {
-		st, err := h.IVS.GetStage(ctx, region, cfg.StageARN)
-		switch {
-		case err == nil:
-			v.Stage = &st
-		case ivs.IsNotFound(err):
-			v.StageErr = "The attached stage no longer exists: the key cannot be used until another stage is attached."
-		default:
-			v.StageErr = "The stage's details could not be read just now (" + ivs.KindOf(err).String() + "): reload in a few seconds."
-		}
+	d, err := h.console.IngestDetail(c.Request().Context(), regionOf(c), id)
+	if err != nil {
+		return err
 	}
-	if cfg.RedundantIngest {
+	v := views.IngestShowView{Config: d.Config, StageID: ivs.IDFromARN(d.Config.StageARN), Stage: d.Stage, Redundancy: d.Redundancy, Flags: d.Config.Hygiene()}
+	switch {
+	case d.StageErr != nil && ivs.IsNotFound(d.StageErr):
+		v.StageErr = "The attached stage no longer exists: the key cannot be used until another stage is attached."
+	case d.StageErr != nil:
+		v.StageErr = "The stage's details could not be read just now (" + ivs.KindOf(d.StageErr).String() + "): reload in a few seconds."
+	}
+	if d.Config.RedundantIngest {
 		switch {
-		case v.Stage == nil && cfg.StageARN == "":
+		case d.Config.StageARN == "":
 			v.RedundancyErr = "No stage is attached, so neither encoder can publish."
-		case v.Stage == nil:
+		case d.Stage == nil:
 			v.RedundancyErr = "The encoders' state is unknown: the stage could not be read."
-		default:
-			rs, err := h.redundancyFor(ctx, region, *v.Stage, []ivs.IngestConfiguration{cfg})
-			if err != nil {
-				v.RedundancyErr = "The encoders' state could not be read just now (" + ivs.KindOf(err).String() + "): reload in a few seconds."
-			} else if len(rs) == 1 {
-				v.Redundancy = &rs[0]
-			}
+		case d.RedundancyErr != nil:
+			v.RedundancyErr = "The encoders' state could not be read just now (" + ivs.KindOf(d.RedundancyErr).String() + "): reload in a few seconds."
 		}
 	}
-	p := h.page(c, ingestTitle(cfg), "ingest", ingestSection)
-	return render(c, http.StatusOK, views.IngestDetail(p, v))
+	p := h.page(c, d.Config.DisplayName(), "ingest", ingestSection)
+	return render(c, http.StatusOK, views.IngestShow(p, v))
 }
 
-func ingestTitle(cfg ivs.IngestConfiguration) string {
-	if cfg.Name != "" {
-		return cfg.Name
+// ingestParam reads the configuration a path parameter names.
+func (h *handler) ingestParam(c echo.Context, name string) (ivs.IngestConfiguration, error) {
+	id, err := ingestIDParam(c, name)
+	if err != nil {
+		return ivs.IngestConfiguration{}, err
 	}
-	return cfg.ID
+	return h.console.Ingest(c.Request().Context(), regionOf(c), id)
 }

@@ -42,7 +42,7 @@ func TestIngestStackDoubleSubmitCreatesOneConfiguration(t *testing.T) {
 		IVS: svc, Auth: staticAuth{id: identityWith(auth.RoleOperator, auth.RoleKeyholder)},
 		Sessions: sessions.NewCookieStore([]byte("0123456789abcdef0123456789abcdef")),
 		Logger:   slog.New(slog.NewJSONHandler(s.logs, nil)),
-		Regions:  []ivs.Region{"us-east-1", "eu-west-1"}, Emulator: true, Audit: s.auditor,
+		Regions:  []ivs.Region{"us-east-1", "eu-west-1"}, Emulator: true, Audit: s,
 	})
 	count := func() int {
 		n, q := 0, ivs.IngestQuery{ListQuery: ivs.ListQuery{MaxResults: 100}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
@@ -28,7 +29,7 @@ func (s *testServer) htmxPost(target string, form url.Values) response {
 	})
 }
 
-func lastAudit(t *testing.T, s *testServer) AuditRecord {
+func lastAudit(t *testing.T, s *testServer) audit.Event {
 	t.Helper()
 	a := s.audited()
 	if len(a) == 0 {
@@ -210,7 +211,7 @@ func TestIngestCreateSendsWhatTheFormSaysAndAudits(t *testing.T) {
 		t.Errorf("create input %+v", in)
 	}
 	a := lastAudit(t, s)
-	if a.Action != ActionCreate || a.Outcome != "success" || a.Resource != ingestARNOf("New000000001") || a.Actor != "ops@example.com" {
+	if a.Action != audit.ActionIngestCreate || a.Outcome != "success" || a.Resource != ingestARNOf("New000000001") || a.Actor != "ops@example.com" {
 		t.Errorf("audit %+v", a)
 	}
 	d := s.get(r.Header().Get("Location")).doc(t)
@@ -381,7 +382,7 @@ func TestIngestCreateAPIErrorsLandOnTheForm(t *testing.T) {
 			t.Errorf("%v: input lost", tc.err)
 		}
 		a := lastAudit(t, s)
-		if a.Action != ActionCreate || !strings.HasPrefix(a.Outcome, "failure") {
+		if a.Action != audit.ActionIngestCreate || !strings.HasPrefix(a.Outcome, "failure") {
 			t.Errorf("failed create audited as %+v", a)
 		}
 	}
@@ -499,7 +500,7 @@ func TestIngestRevealIsAuditedNoStoreAndInPlace(t *testing.T) {
 			t.Errorf("keys do not hide: %q", hide)
 		}
 		a := lastAudit(t, s)
-		if a.Action != ActionReveal || a.Outcome != "success" || a.Resource != ingestARNOf(redundantID) || hasKey(a.Detail+a.Outcome) {
+		if a.Action != audit.ActionReveal || a.Outcome != "success" || a.Resource != ingestARNOf(redundantID) || hasKey(a.Detail+a.Outcome) {
 			t.Errorf("audit %+v", a)
 		}
 		if hasKey(s.logs.String()) {
@@ -541,7 +542,7 @@ func TestIngestRevealNotFoundIsAuditedAsFailure(t *testing.T) {
 	if r.Code != http.StatusNotFound || !strings.Contains(r.body, "Gone00000000") {
 		t.Errorf("status %d", r.Code)
 	}
-	if a := lastAudit(t, s); a.Action != ActionReveal || !strings.HasPrefix(a.Outcome, "failure") {
+	if a := lastAudit(t, s); a.Action != audit.ActionReveal || !strings.HasPrefix(a.Outcome, "failure") {
 		t.Errorf("audit %+v", a)
 	}
 }
@@ -686,7 +687,7 @@ func TestIngestEditChangingOnlyTheStageKeepsRedundantIngest(t *testing.T) {
 	if !in.RedundantIngest || in.StageARN != stageARNOf(idleStageID) || in.ARN != ingestARNOf(redundantID) {
 		t.Errorf("update %+v: changing only the stage must keep redundant ingest on", in)
 	}
-	if a := lastAudit(t, s); a.Action != ActionUpdate || a.Outcome != "success" {
+	if a := lastAudit(t, s); a.Action != audit.ActionIngestUpdate || a.Outcome != "success" {
 		t.Errorf("audit %+v", a)
 	}
 	// Turning it on again after off: the flash says new credentials exist.
@@ -721,7 +722,7 @@ func TestIngestEditActiveExplainsAndConflictIsClear(t *testing.T) {
 		if r.Code != http.StatusConflict || !strings.Contains(r.body, "ACTIVE") || !strings.Contains(r.body, "Nothing was changed") {
 			t.Errorf("htmx=%v conflict: %d", htmx, r.Code)
 		}
-		if a := lastAudit(t, s); a.Action != ActionUpdate || !strings.HasPrefix(a.Outcome, "failure") {
+		if a := lastAudit(t, s); a.Action != audit.ActionIngestUpdate || !strings.HasPrefix(a.Outcome, "failure") {
 			t.Errorf("audit %+v", a)
 		}
 	}
@@ -780,14 +781,14 @@ func TestIngestDeleteConfirmsAndForcesOnlyWhenAsked(t *testing.T) {
 	if w.deletes[0].Force {
 		t.Error("force sent without the box")
 	}
-	if a := lastAudit(t, s); a.Action != ActionDelete || !strings.HasPrefix(a.Outcome, "failure") {
+	if a := lastAudit(t, s); a.Action != audit.ActionIngestDelete || !strings.HasPrefix(a.Outcome, "failure") {
 		t.Errorf("audit %+v", a)
 	}
 	r = s.post(ingestBase+"/"+activeID+"/delete", url.Values{"force": {"on"}}, true)
 	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != ingestBase || !w.deletes[1].Force {
 		t.Errorf("forced delete: %d %+v", r.Code, w.deletes)
 	}
-	if a := lastAudit(t, s); a.Action != ActionForceDelete || a.Outcome != "success" {
+	if a := lastAudit(t, s); a.Action != audit.ActionIngestForceDelete || a.Outcome != "success" {
 		t.Errorf("audit %+v", a)
 	}
 	if !strings.Contains(s.get(ingestBase).body, "publisher was disconnected") {
@@ -842,7 +843,7 @@ func TestIngestRotateCopiesThenDeletesOnConfirmation(t *testing.T) {
 	if _, ok := in.Tags["greenroom:idempotency-key"]; ok {
 		t.Error("the old idempotency tag was copied")
 	}
-	if a := lastAudit(t, s); a.Action != ActionRotate || a.Outcome != "success" || a.Resource != ingestARNOf(redundantID) {
+	if a := lastAudit(t, s); a.Action != audit.ActionIngestRotate || a.Outcome != "success" || a.Resource != ingestARNOf(redundantID) {
 		t.Errorf("audit %+v", a)
 	}
 	fin := s.get(ingestBase + "/" + redundantID + "/rotate/New000000001")
@@ -863,7 +864,7 @@ func TestIngestRotateCopiesThenDeletesOnConfirmation(t *testing.T) {
 	if len(w.deletes) != 1 || w.deletes[0].ARN != ingestARNOf(redundantID) || w.deletes[0].Force {
 		t.Errorf("deletes %+v", w.deletes)
 	}
-	if a := lastAudit(t, s); a.Action != ActionRotate || a.Outcome != "success" || !strings.Contains(a.Detail, "New000000001") {
+	if a := lastAudit(t, s); a.Action != audit.ActionIngestRotate || a.Outcome != "success" || !strings.Contains(a.Detail, "New000000001") {
 		t.Errorf("audit %+v", a)
 	}
 }

@@ -23,7 +23,7 @@ func FuzzQueryParsers(f *testing.F) {
 		e := echo.New()
 		req := httptest.NewRequest("GET", "/?"+q.Encode(), nil)
 		c := e.NewContext(req, httptest.NewRecorder())
-		if tok, err := nextTokenParam(c); err == nil {
+		if tok, err := nextParam(c); err == nil {
 			for _, r := range tok {
 				if r < 0x21 || r > 0x7e {
 					t.Fatalf("token %q accepted with a control or non-ASCII character", tok)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
@@ -89,7 +90,7 @@ func TestDisconnectCallsIVSAuditsAndRedirects(t *testing.T) {
 		t.Errorf("calls %+v", *calls)
 	}
 	a := s.audited()
-	if len(a) != 1 || a[0].Action != ActionDisconnect || a[0].Outcome != "success" || a[0].Resource != bStageARN ||
+	if len(a) != 1 || a[0].Action != audit.ActionParticipantDisconnect || a[0].Outcome != "success" || a[0].Resource != bStageARN ||
 		!strings.Contains(a[0].Detail, bEncB) || !strings.Contains(a[0].Detail, "Wrong feed") || a[0].Actor != "ops@example.com" {
 		t.Errorf("audit %+v", a)
 	}

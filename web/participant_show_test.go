@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -94,7 +95,7 @@ func TestParticipantTimelineIsBounded(t *testing.T) {
 	}
 	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
 	r := s.get(bSessPath + "/participants/" + bEncB)
-	if r.Code != http.StatusOK || fake.Calls("ListParticipantEvents") != maxEventPages || !strings.Contains(r.body, "longer than Greenroom follows") {
+	if r.Code != http.StatusOK || fake.Calls("ListParticipantEvents") != console.MaxEventPages || !strings.Contains(r.body, "longer than Greenroom follows") {
 		t.Errorf("status %d, %d pages", r.Code, fake.Calls("ListParticipantEvents"))
 	}
 }

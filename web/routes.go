@@ -14,7 +14,8 @@ import (
 	"github.com/greenroom-dev/greenroom/static"
 )
 
-// routes is the one place that lists every URL (the scheme is documented in
+// routes is the one place that lists every URL, read top to bottom: the
+// middleware in the order it runs, then each route with its role (the scheme is documented in
 // docs/urls.md and is the product's shareable state: keep it stable).
 func routes(e *echo.Echo, h *handler) {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
@@ -33,23 +34,46 @@ func routes(e *echo.Echo, h *handler) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(static.Dist)))))
 
 	app := e.Group("", identify(h), withSession(h), checkCSRF, requireRole(auth.RoleViewer), freshness)
+	op := requireRole(auth.RoleOperator)
 	app.GET("/", h.home)
 
+	// A region's pages: /r/{region}/…
 	r := app.Group("/r/:region", h.regionScope)
 	r.GET("", h.regionHome)
+
+	// Stages, sessions, participants. Filters and paging are in the query
+	// string: ?next= (page token), on a session the one filter
+	// (state=|published=true|userId=|recordingState=), &shown= and
+	// &fragment=live|more|redundancy for what htmx asks.
 	r.GET("/stages", h.stageList)
+	r.GET("/stages/:stageId", h.stageShow)
+	r.GET("/stages/:stageId/sessions/:sessionId", h.sessionShow)
+	r.GET("/stages/:stageId/sessions/:sessionId/participants.csv", h.sessionExport)
+	r.GET("/stages/:stageId/sessions/:sessionId/participants/:participantId", h.participantShow)
+	r.GET("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnectConfirm, op)
+	r.POST("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnect, op)
 
-	registerBrowseRoutes(r, h)
-	registerIngestRoutes(r, h)
-	registerAdminRoutes(app, h)
+	// Ingest configurations: list (?stage=|state=, &next=, &sort=), create,
+	// show, edit, reveal keys (keyholders), delete, rotate keys.
+	r.GET("/ingest-configurations", h.ingestList)
+	r.GET("/ingest-configurations/new", h.ingestNew, op)
+	r.POST("/ingest-configurations", h.ingestCreate, op)
+	r.GET("/ingest-configurations/:id", h.ingestShow)
+	r.GET("/ingest-configurations/:id/edit", h.ingestEdit, op)
+	r.POST("/ingest-configurations/:id", h.ingestUpdate, op)
+	r.POST("/ingest-configurations/:id/reveal", h.ingestReveal, requireRole(auth.RoleKeyholder))
+	r.GET("/ingest-configurations/:id/delete", h.ingestDeleteConfirm, op)
+	r.POST("/ingest-configurations/:id/delete", h.ingestDelete, op)
+	r.GET("/ingest-configurations/:id/rotate", h.ingestRotateStart, op)
+	r.POST("/ingest-configurations/:id/rotate", h.ingestRotateCreate, op)
+	r.GET("/ingest-configurations/:id/rotate/:newId", h.ingestRotateFinishPage, op)
+	r.POST("/ingest-configurations/:id/rotate/:newId", h.ingestRotateFinish, op)
+
+	// Administration: the audit log (?actor=&action=&resource=&outcome=&from=&to=&cursor=).
+	admin := app.Group("", requireRole(auth.RoleAdmin))
+	admin.GET("/audit", h.auditLog)
+	admin.GET("/audit.csv", h.auditExport)
 }
-
-// Hooks filled in by the browse, ingest and admin files as they land.
-var (
-	registerBrowseRoutes = func(*echo.Group, *handler) {}
-	registerIngestRoutes = func(*echo.Group, *handler) {}
-	registerAdminRoutes  = func(*echo.Group, *handler) {}
-)
 
 // compress gzips responses without holding a compressor per response:
 // stateless compression keeps no window between writes, so 200 viewers'

@@ -150,7 +150,7 @@ func TestRouteByIdentityMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer auditLog.Close()
-		s.e = New(Deps{IVS: fake, Auth: m.authn, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s.auditor, AuditLog: auditLog})
+		s.e = New(Deps{IVS: fake, Auth: m.authn, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, AuditLog: auditLog})
 		seen := map[string]bool{}
 		for _, rt := range s.e.Routes() {
 			if rt.Method != http.MethodGet && rt.Method != http.MethodPost {

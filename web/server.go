@@ -1,7 +1,9 @@
 // Package web is Greenroom's HTTP layer: Echo, its middleware, the central
-// error handler and one small file per page or action. Handlers parse input,
-// call ivs.Service and render views; they return errors instead of writing
-// error pages themselves.
+// error handler and one small file per page or action, named like the page's
+// view and test (ingest_create.go, views/ingest_create.templ,
+// ingest_create_test.go). Handlers parse input, call the application layer
+// (internal/console) and render views; they return errors instead of writing
+// error pages themselves. Every route is in routes.go.
 package web
 
 import (
@@ -15,6 +17,7 @@ import (
 
 	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -23,7 +26,8 @@ type Deps struct {
 	IVS      ivs.Service
 	Auth     auth.Authenticator
 	Sessions sessions.Store
-	Audit    Auditor
+	// Audit writes audited actions durably (audit.Log does).
+	Audit console.Recorder
 	// AuditLog is read by the admin pages (browse, export).
 	AuditLog audit.Log
 	Logger   *slog.Logger
@@ -40,9 +44,11 @@ type Deps struct {
 	RevealTTL time.Duration
 }
 
-// handler carries the dependencies into every page and action.
+// handler carries the dependencies into every page and action: the
+// application layer, and what the HTTP layer itself needs.
 type handler struct {
 	Deps
+	console     *console.Console
 	regionNames []string
 }
 
@@ -60,7 +66,7 @@ func New(d Deps) *echo.Echo {
 	if d.TrustedProxy == nil {
 		d.TrustedProxy = func(string) bool { return false }
 	}
-	h := &handler{Deps: d}
+	h := &handler{Deps: d, console: console.New(console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger})}
 	for _, r := range d.Regions {
 		h.regionNames = append(h.regionNames, string(r))
 	}

@@ -12,9 +12,6 @@ import (
 	"github.com/greenroom-dev/greenroom/web/form"
 )
 
-// exportPageSize is the page size of the export: the API's maximum.
-const exportPageSize = 100
-
 var exportHeader = []string{"participantId", "userId", "state", "firstJoinTime", "published", "recordingState",
 	"replicationType", "replicationState", "sourceStageArn", "sourceSessionId", "redundantIngest", "ingestConfigurationArn"}
 
@@ -22,7 +19,7 @@ var exportHeader = []string{"participantId", "userId", "state", "firstJoinTime",
 // the view) as CSV: each page is written and flushed as it arrives, so the
 // memory used does not grow with the number of participants.
 func (h *handler) sessionExport(c echo.Context) error {
-	t, err := h.parseTarget(c)
+	ref, err := parseRef(c)
 	if err != nil {
 		return err
 	}
@@ -30,57 +27,42 @@ func (h *handler) sessionExport(c echo.Context) error {
 	if err != nil {
 		return badRequest(err.Error())
 	}
+	var q ivs.ParticipantQuery
 	f.Next = "" // an export is always of every page
-	ctx := c.Request().Context()
-	if _, err := h.IVS.GetStageSession(ctx, t.Region, t.StageARN, t.SessionID); err != nil {
-		if ivs.IsNotFound(err) {
-			return sessionMissing(t)
-		}
-		return err
-	}
-	q := ivs.ParticipantQuery{StageARN: t.StageARN, SessionID: t.SessionID, ListQuery: ivs.ListQuery{MaxResults: exportPageSize}}
 	f.Apply(&q)
-	// The first page before any byte is written: a failure here is still a
-	// proper error page.
-	page, err := h.IVS.ListParticipants(ctx, t.Region, q)
-	if err != nil {
-		return err
-	}
-
-	name := "participants-" + t.StageID + "-" + t.SessionID
+	name := "participants-" + ref.StageID + "-" + ref.SessionID
 	if k := f.Kind(); k != "" {
 		name += "-" + k
 	}
-	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	hdr.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-	hdr.Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-
 	w := csv.NewWriter(c.Response())
-	_ = w.Write(exportHeader)
 	record := make([]string, len(exportHeader))
 	rows := 0
-	for {
-		for i := range page.Items {
-			participantRecord(record, &page.Items[i])
+	err = h.console.ExportParticipants(c.Request().Context(), ref, q, func(page []ivs.Participant, first bool) error {
+		if first { // the first page is in: from here on the answer is a file
+			hdr := c.Response().Header()
+			hdr.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+			hdr.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
+			hdr.Set("Cache-Control", "no-store")
+			c.Response().WriteHeader(http.StatusOK)
+			_ = w.Write(exportHeader)
+		}
+		for i := range page {
+			participantRecord(record, &page[i])
 			_ = w.Write(record)
 		}
-		rows += len(page.Items)
+		rows += len(page)
 		w.Flush()
 		c.Response().Flush()
-		if w.Error() != nil || page.NextToken == "" {
-			return nil
-		}
-		q.NextToken = page.NextToken
-		if page, err = h.IVS.ListParticipants(ctx, t.Region, q); err != nil {
-			// The status is sent: say in the file itself that it is cut short.
-			_ = w.Write([]string{"#ERROR", "export incomplete after " + strconv.Itoa(rows) + " rows: " + ivs.RedactStreamKeys(err.Error())})
-			w.Flush()
-			h.Logger.Warn("export cut short", "request_id", requestID(c), "rows", rows, "error", safeErrorText(err))
-			return nil
-		}
+		return w.Error()
+	})
+	if err != nil && c.Response().Committed {
+		// The status is sent: say in the file itself that it is cut short.
+		_ = w.Write([]string{"#ERROR", "export incomplete after " + strconv.Itoa(rows) + " rows: " + ivs.RedactStreamKeys(err.Error())})
+		w.Flush()
+		h.Logger.Warn("export cut short", "request_id", requestID(c), "rows", rows, "error", safeErrorText(err))
+		return nil
 	}
+	return err
 }
 
 // participantRecord fills a CSV record with a participant, reusing record.

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/static"
 	"github.com/greenroom-dev/greenroom/views"
@@ -348,8 +349,9 @@ func BenchmarkRenderSessionTable100(b *testing.B) {
 	w := newBrowseWorld(102)
 	page, _ := w.list(ivs.ParticipantQuery{ListQuery: ivs.ListQuery{MaxResults: 100}})
 	h := &handler{Deps: Deps{Now: func() time.Time { return bT0.Add(time.Hour) }}}
-	tgt := browseTarget{Region: "us-east-1", StageID: bStageID, SessionID: bSessionID}
-	tbl := h.participantTable(tgt, form.ParticipantFilter{}, page, 0, true, true, browseConfigs())
+	ref := console.Ref{Region: "us-east-1", StageID: bStageID, SessionID: bSessionID}
+	sp := console.SessionPage{Session: ivs.StageSession{ID: bSessionID, StartTime: bT0}, Participants: page, Configs: browseConfigs()}
+	tbl := h.participantTable(ref, form.ParticipantFilter{}, sp, 0, true)
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {

@@ -82,7 +82,7 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		IVS:           svc,
 		Auth:          authn,
 		Sessions:      newSessionStore(cfg),
-		Audit:         auditor(auditLog),
+		Audit:         auditLog,
 		AuditLog:      auditLog,
 		Logger:        a.log,
 		Regions:       cfg.Regions,

@@ -8,7 +8,6 @@ import (
 
 	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/config"
-	"github.com/greenroom-dev/greenroom/web"
 )
 
 // openAudit opens the audit log and starts its retention.
@@ -26,14 +25,4 @@ func openAudit(ctx context.Context, cfg *config.Config, log *slog.Logger) (*audi
 		}()
 	}
 	return l, func() { cancel(); _ = l.Close() }, nil
-}
-
-// auditor adapts the web layer's records to the audit log.
-func auditor(l audit.Log) web.Auditor {
-	return func(ctx context.Context, r web.AuditRecord) error {
-		return l.Record(ctx, audit.Event{
-			Time: r.Time, Actor: r.Actor, Role: r.Role, Region: r.Region, Resource: r.Resource,
-			Action: r.Action, Outcome: r.Outcome, ClientAddr: r.ClientAddr, RequestID: r.RequestID, Detail: r.Detail,
-		})
-	}
 }

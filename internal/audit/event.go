@@ -32,6 +32,10 @@ const (
 	ActionParticipantDisconnect = "participant.disconnect"
 )
 
+// Actions lists every action, in the order the audit page's filter offers them.
+var Actions = []string{ActionReveal, ActionIngestCreate, ActionIngestUpdate, ActionIngestDelete,
+	ActionIngestForceDelete, ActionIngestRotate, ActionParticipantDisconnect}
+
 // OutcomeSuccess is the outcome of an action that did what was asked.
 // Failures are "failure: <reason>", made by Failure.
 const (

@@ -1,5 +1,10 @@
 package ivs
 
+import (
+	"maps"
+	"strings"
+)
+
 // Limits of the IVS Real-Time API (service model 2020-07-14) that the
 // console checks before it calls: forms, URL parsers and the emulator's
 // clients all read them from here.
@@ -26,3 +31,18 @@ const IdempotencyTag = "greenroom:idempotency-key"
 // MaxUserTags leaves room for IdempotencyTag, so that a create stays within
 // the API's 50 tags.
 const MaxUserTags = MaxTags - 1
+
+// UserTags are a resource's tags without Greenroom's IdempotencyTag and
+// AWS's reserved "aws:" tags: what a user set, and what a copy inherits.
+func UserTags(tags map[string]string) map[string]string {
+	out := maps.Clone(tags)
+	for k := range out {
+		if k == IdempotencyTag || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			delete(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

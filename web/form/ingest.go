@@ -258,6 +258,16 @@ func Rows(m map[string]string) []KV {
 // refused unless insecureIngest is true.
 func (f IngestForm) InsecureIngest() bool { return f.Protocol == "RTMP" }
 
+// Input is what the form asks IVS to create (the stage is resolved to an
+// ARN by the caller).
+func (f IngestForm) Input() ivs.CreateIngestInput {
+	return ivs.CreateIngestInput{
+		Name: f.Name, UserID: f.UserID, Attributes: Map(f.Attributes), Protocol: f.Protocol,
+		InsecureIngest: f.InsecureIngest(), RedundantIngest: f.Redundant, Tags: Map(f.Tags),
+		IdempotencyKey: f.Token,
+	}
+}
+
 // APIField maps a field named in an IVS validation message to the form field
 // it belongs to ("" when the message is about nothing the form shows).
 func APIField(apiField string) string {

@@ -1,7 +1,6 @@
 package form
 
 import (
-	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,19 +31,4 @@ func RotatedName(name, id string) string {
 	}
 	base = strings.TrimRight(base, "-")
 	return base + suffix
-}
-
-// RotatedTags are the tags a replacement inherits: all but Greenroom's own
-// idempotency tag (the replacement gets its own) and AWS's reserved ones.
-func RotatedTags(tags map[string]string) map[string]string {
-	out := maps.Clone(tags)
-	for k := range out {
-		if k == ivs.IdempotencyTag || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			delete(out, k)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }

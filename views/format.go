@@ -1,43 +1,37 @@
-// Package views renders Greenroom's pages and fragments with templ. Views take
-// view models and domain values (internal/ivs), never Echo or the SDK.
 package views
 
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
-// Page is what the layout needs to know about the request.
-type Page struct {
-	Title    string
-	Nav      string // "stages" | "ingest" | "audit"
-	Region   string
-	Regions  []string
-	User     string
-	Role     string
-	Emulator bool
-	CSRF     string
-	Flashes  []Flash
-	// SectionPath is the region-relative path the region switcher keeps, e.g. "/stages".
-	SectionPath string
-	Stale       bool
-	StaleSince  time.Time
-	Now         time.Time
-
-	CanOperate bool // create, edit, delete ingest configurations; disconnect
-	CanReveal  bool // reveal stream keys
-	IsAdmin    bool // audit log
+// Quoted is a configuration's name in quotes, or its id, for sentences.
+func Quoted(c ivs.IngestConfiguration) string {
+	if c.Name != "" {
+		return "“" + c.Name + "”"
+	}
+	return c.DisplayName()
 }
 
-// Flash is a one-time message shown after a redirect.
-type Flash struct {
-	Kind string // ok | warn | bad
-	Text string
+// Plural is "1 row" or "n rows".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
-// RegionURL builds a region-scoped URL.
-func RegionURL(region, path string) string { return "/r/" + region + path }
+// PluralS is the "s" of a plural when many is true.
+func PluralS(many bool) string {
+	if many {
+		return "s"
+	}
+	return ""
+}
 
 // Ago renders a time relative to now, as "3 min ago".
 func Ago(now, t time.Time) string {

@@ -1,0 +1,84 @@
+package console
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/greenroom-dev/greenroom/internal/audit"
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
+
+// MaxEventPages bounds how many pages of a participant's timeline one page
+// view follows (100 events each).
+const MaxEventPages = 20
+
+// ParticipantPage is what the participant page shows.
+type ParticipantPage struct {
+	Participant ivs.Participant
+	Events      []ivs.ParticipantEvent
+	// EventsTruncated: the timeline has more pages than the console follows.
+	EventsTruncated bool
+	// Source is where a replica really is, when that stage is in a region
+	// the console shows.
+	Source *Ref
+}
+
+// ParticipantPage reads a participant and its whole timeline in parallel.
+func (c *Console) ParticipantPage(ctx context.Context, ref Ref) (ParticipantPage, error) {
+	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
+	if err != nil {
+		return ParticipantPage{}, err
+	}
+	var (
+		v               ParticipantPage
+		ptErr, eventErr error
+	)
+	var g errgroup.Group
+	g.Go(func() error {
+		v.Participant, ptErr = c.ivs.GetParticipant(ctx, ref.Region, arn, ref.SessionID, ref.ParticipantID)
+		return nil
+	})
+	g.Go(func() error {
+		v.Events, v.EventsTruncated, eventErr = collect(ctx, ivs.ListQuery{MaxResults: ivs.MaxPageSize}, MaxEventPages,
+			func(ctx context.Context, q ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
+				return c.ivs.ListParticipantEvents(ctx, ref.Region, arn, ref.SessionID, ref.ParticipantID, q)
+			})
+		return nil
+	})
+	_ = g.Wait()
+	if ptErr != nil {
+		return ParticipantPage{}, missing(ptErr, ResourceParticipant, ref, "")
+	}
+	if eventErr != nil && !ivs.IsNotFound(eventErr) {
+		return ParticipantPage{}, eventErr
+	}
+	if src := v.Participant.SourceStageARN; src != "" {
+		if a, err := ivs.ParseARN(src, ivs.ResourceStage); err == nil && c.Serves(a.Region) {
+			v.Source = &Ref{Region: a.Region, StageID: a.ID, SessionID: v.Participant.SourceSessionID}
+		}
+	}
+	return v, nil
+}
+
+// Participant reads one participant of a session (for a confirmation page).
+func (c *Console) Participant(ctx context.Context, ref Ref) (ivs.Participant, error) {
+	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
+	if err != nil {
+		return ivs.Participant{}, err
+	}
+	pt, err := c.ivs.GetParticipant(ctx, ref.Region, arn, ref.SessionID, ref.ParticipantID)
+	return pt, missing(err, ResourceParticipant, ref, "")
+}
+
+// Disconnect disconnects a participant of a stage and audits it, whatever
+// its outcome.
+func (c *Console) Disconnect(ctx context.Context, a Actor, ref Ref, reason string) error {
+	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
+	if err != nil {
+		return err
+	}
+	actionErr := c.ivs.DisconnectParticipant(ctx, ref.Region, arn, ref.ParticipantID, reason)
+	detail := "participant " + ref.ParticipantID + " of session " + ref.SessionID + "; reason: " + reason
+	return missing(c.audited(ctx, a, ref.Region, audit.ActionParticipantDisconnect, arn, actionErr, detail), ResourceParticipant, ref, "")
+}

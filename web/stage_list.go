@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/greenroom-dev/greenroom/views"
+)
+
+// stageList shows a region's stages, one API page at a time, with a name
+// and tag search over the page (the API has no server-side search).
+func (h *handler) stageList(c echo.Context) error {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if len(q) > 128 {
+		return badRequest("The search is longer than 128 characters.")
+	}
+	next, err := nextParam(c)
+	if err != nil {
+		return err
+	}
+	l, err := h.console.StageList(c.Request().Context(), regionOf(c), next, q)
+	if err != nil {
+		return err
+	}
+	v := views.StageListView{Query: q, NextToken: l.NextToken, Count: l.Count}
+	for _, st := range l.Stages {
+		v.Stages = append(v.Stages, views.StageRow{Stage: st})
+	}
+	p := h.page(c, "Stages", "stages", "/stages")
+	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "stage-table" {
+		return render(c, http.StatusOK, views.StageTable(p, v))
+	}
+	return render(c, http.StatusOK, views.StageList(p, v))
+}
