@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
@@ -32,15 +30,10 @@ const (
 
 var bT0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-// browseWorld holds the fake's data; tests change it between requests.
+// browseWorld is the browse tests' IVS: the shared fake seeded with the
+// world above. Tests change it between requests.
 type browseWorld struct {
-	mu           sync.Mutex
-	participants []ivs.Participant
-	sessionEnded bool
-	// pageOverride, when > 0, makes ListParticipants return this many rows
-	// per page whatever MaxResults says (weight tests).
-	pageOverride int
-	queries      []ivs.ParticipantQuery
+	fake *ivstest.Fake
 }
 
 func participantN(i int) ivs.Participant {
@@ -58,74 +51,71 @@ func participantN(i int) ivs.Participant {
 }
 
 func newBrowseWorld(n int) *browseWorld {
-	w := &browseWorld{}
+	f := &ivstest.Fake{}
+	f.AddStage(browseStage())
+	f.AddSession(bStageARN, ivs.StageSession{ID: bSessionID, StartTime: bT0})
+	f.AddSession(bStageARN, ivs.StageSession{ID: bOldSessID, StartTime: bT0.Add(-48 * time.Hour), EndTime: bT0.Add(-47 * time.Hour)})
 	a := ivs.Participant{ID: bEncA, UserID: "program", State: ivs.ParticipantDisconnected, Published: true, FirstJoinTime: bT0,
 		RecordingState: "STOPPED", RedundantIngest: true, IngestConfigurationARN: bRedARN}
 	b := a
 	b.ID, b.State, b.RecordingState = bEncB, ivs.ParticipantConnected, "ACTIVE"
-	w.participants = append(w.participants, a, b)
+	ps := []ivs.Participant{a, b}
 	for i := range max(0, n-2) {
-		w.participants = append(w.participants, participantN(i+1))
+		ps = append(ps, participantN(i+1))
 	}
-	return w
+	f.SetParticipants(bStageARN, bSessionID, ps)
+	for _, c := range browseConfigs() {
+		c.Summary = false
+		if c.RedundantIngest {
+			c.Credentials = []ivs.RedundantCredential{{ParticipantID: bEncA}, {ParticipantID: bEncB}}
+		}
+		f.AddIngest(c)
+	}
+	// The stage page lists sessions 20 at a time: two pages are scripted.
+	f.ListStageSessionsFn = func(_ context.Context, _ ivs.Region, arn string, q ivs.ListQuery) (ivs.Page[ivs.StageSession], error) {
+		if q.NextToken == "older" {
+			return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{{ID: bOldSessID, StartTime: bT0.Add(-48 * time.Hour), EndTime: bT0.Add(-47 * time.Hour)}}}, nil
+		}
+		s, err := f.GetStageSession(context.Background(), "us-east-1", arn, bSessionID)
+		return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{s}, NextToken: "older"}, err
+	}
+	// Encoder A's timeline ends in a drop; everyone else joined and published.
+	f.ListParticipantEventsFn = func(_ context.Context, _ ivs.Region, _, _, id string, q ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
+		if id == bEncA {
+			drop := bT0.Add(90 * time.Minute)
+			return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{
+				{Name: "JOINED", Time: bT0}, {Name: "PUBLISH_STARTED", Time: bT0},
+				{Name: "PUBLISH_ERROR", ErrorCode: "BITRATE_EXCEEDED", Time: drop},
+				{Name: "PUBLISH_STOPPED", Time: drop}, {Name: "LEFT", Time: drop},
+			}}, nil
+		}
+		return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{{Name: "JOINED", Time: bT0}, {Name: "PUBLISH_STARTED", Time: bT0}}}, nil
+	}
+	return &browseWorld{fake: f}
 }
 
-func (w *browseWorld) list(q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.queries = append(w.queries, q)
-	var match []ivs.Participant
-	for _, p := range w.participants {
-		switch {
-		case q.State != "" && p.State != q.State,
-			q.PublishedOnly && !p.Published,
-			q.UserID != "" && p.UserID != q.UserID,
-			q.RecordingState != "" && p.RecordingState != q.RecordingState:
-			continue
-		}
-		match = append(match, p)
-	}
-	off := 0
-	if q.NextToken != "" {
-		o, err := strconv.Atoi(strings.TrimPrefix(q.NextToken, "o"))
-		if err != nil || !strings.HasPrefix(q.NextToken, "o") {
-			return ivs.Page[ivs.Participant]{}, ivstest.Err(ivs.KindValidation, "ListParticipants", "the pagination token is invalid")
-		}
-		off = o
-	}
-	size := int(q.MaxResults)
-	if size == 0 {
-		size = 50
-	}
-	if w.pageOverride > 0 {
-		size = w.pageOverride
-	}
-	off = min(off, len(match))
-	end := min(off+size, len(match))
-	page := ivs.Page[ivs.Participant]{Items: append([]ivs.Participant(nil), match[off:end]...)}
-	if end < len(match) {
-		page.NextToken = "o" + strconv.Itoa(end)
-	}
-	return page, nil
+// set changes the live session's participants.
+func (w *browseWorld) set(fn func(ps []ivs.Participant) []ivs.Participant) {
+	w.fake.UpdateParticipants(bStageARN, bSessionID, fn)
 }
 
+func (w *browseWorld) participants() []ivs.Participant {
+	return w.fake.Participants(bStageARN, bSessionID)
+}
+
+// endSession ends the live session two hours after it started.
+func (w *browseWorld) endSession() { w.fake.EndSession(bStageARN, bSessionID, bT0.Add(2*time.Hour)) }
+
+// lastQuery is the last participant list asked for that was not the
+// redundancy panel's list of publishers.
 func (w *browseWorld) lastQuery() ivs.ParticipantQuery {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	// The redundancy panel also lists publishers: return the last query
-	// that was not that one.
-	for i := len(w.queries) - 1; i >= 0; i-- {
-		if !(w.queries[i].PublishedOnly && w.queries[i].MaxResults == 100) {
-			return w.queries[i]
+	qs := w.fake.ParticipantQueries()
+	for i := len(qs) - 1; i >= 0; i-- {
+		if !(qs[i].PublishedOnly && qs[i].MaxResults == 100) {
+			return qs[i]
 		}
 	}
 	return ivs.ParticipantQuery{}
-}
-
-func (w *browseWorld) set(fn func(ps []ivs.Participant) []ivs.Participant) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.participants = fn(w.participants)
 }
 
 func browseStage() ivs.Stage {
@@ -143,93 +133,8 @@ func browseConfigs() []ivs.IngestConfiguration {
 	}
 }
 
-// browseFake answers like IVS for the browse world.
-func browseFake(w *browseWorld) *ivstest.Fake {
-	return &ivstest.Fake{
-		GetStageFn: func(_ context.Context, _ ivs.Region, arn string) (ivs.Stage, error) {
-			if arn != bStageARN {
-				return ivs.Stage{}, ivstest.Err(ivs.KindNotFound, "GetStage", "stage not found")
-			}
-			st := browseStage()
-			w.mu.Lock()
-			if w.sessionEnded {
-				st.ActiveSessionID = ""
-			}
-			w.mu.Unlock()
-			return st, nil
-		},
-		GetStageSessionFn: func(_ context.Context, _ ivs.Region, arn, id string) (ivs.StageSession, error) {
-			if arn != bStageARN {
-				return ivs.StageSession{}, ivstest.Err(ivs.KindNotFound, "GetStageSession", "stage not found")
-			}
-			switch id {
-			case bSessionID:
-				s := ivs.StageSession{ID: bSessionID, StartTime: bT0}
-				w.mu.Lock()
-				if w.sessionEnded {
-					s.EndTime = bT0.Add(2 * time.Hour)
-				}
-				w.mu.Unlock()
-				return s, nil
-			case bOldSessID:
-				return ivs.StageSession{ID: bOldSessID, StartTime: bT0.Add(-48 * time.Hour), EndTime: bT0.Add(-47 * time.Hour)}, nil
-			}
-			return ivs.StageSession{}, ivstest.Err(ivs.KindNotFound, "GetStageSession", "session not found")
-		},
-		ListStageSessionsFn: func(_ context.Context, _ ivs.Region, arn string, q ivs.ListQuery) (ivs.Page[ivs.StageSession], error) {
-			if q.NextToken == "older" {
-				return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{{ID: bOldSessID, StartTime: bT0.Add(-48 * time.Hour), EndTime: bT0.Add(-47 * time.Hour)}}}, nil
-			}
-			return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{{ID: bSessionID, StartTime: bT0}}, NextToken: "older"}, nil
-		},
-		ListParticipantsFn: func(_ context.Context, _ ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
-			if q.StageARN != bStageARN || (q.SessionID != bSessionID && q.SessionID != bOldSessID) {
-				return ivs.Page[ivs.Participant]{}, ivstest.Err(ivs.KindValidation, "ListParticipants", "no such session")
-			}
-			return w.list(q)
-		},
-		GetParticipantFn: func(_ context.Context, _ ivs.Region, arn, sess, id string) (ivs.Participant, error) {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			for _, p := range w.participants {
-				if p.ID == id && arn == bStageARN && sess == bSessionID {
-					p.Detailed = true
-					return p, nil
-				}
-			}
-			return ivs.Participant{}, ivstest.Err(ivs.KindNotFound, "GetParticipant", "participant not found")
-		},
-		ListParticipantEventsFn: func(_ context.Context, _ ivs.Region, _, _, id string, q ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
-			if id == bEncA {
-				drop := bT0.Add(90 * time.Minute)
-				return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{
-					{Name: "JOINED", Time: bT0}, {Name: "PUBLISH_STARTED", Time: bT0},
-					{Name: "PUBLISH_ERROR", ErrorCode: "BITRATE_EXCEEDED", Time: drop},
-					{Name: "PUBLISH_STOPPED", Time: drop}, {Name: "LEFT", Time: drop},
-				}}, nil
-			}
-			return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{{Name: "JOINED", Time: bT0}, {Name: "PUBLISH_STARTED", Time: bT0}}}, nil
-		},
-		ListIngestConfigurationsFn: func(_ context.Context, _ ivs.Region, q ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
-			if q.StageARN != bStageARN {
-				return ivs.Page[ivs.IngestConfiguration]{}, nil
-			}
-			return ivs.Page[ivs.IngestConfiguration]{Items: browseConfigs()}, nil
-		},
-		GetIngestConfigurationFn: func(_ context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-			for _, c := range browseConfigs() {
-				if c.ARN == arn {
-					c.Summary = false
-					if c.RedundantIngest {
-						c.Credentials = []ivs.RedundantCredential{{ParticipantID: bEncA}, {ParticipantID: bEncB}}
-					}
-					return c, nil
-				}
-			}
-			return ivs.IngestConfiguration{}, ivstest.Err(ivs.KindNotFound, "GetIngestConfiguration", "not found")
-		},
-	}
-}
+// browseFake is the browse world's IVS.
+func browseFake(w *browseWorld) *ivstest.Fake { return w.fake }
 
 // resolve turns a link found on a page into a path the test server serves
 // (the session page links relative to itself).

@@ -2,11 +2,8 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,179 +40,65 @@ func ingestARNOf(id string) string {
 
 func stageARNOf(id string) string { return "arn:aws:ivs:us-east-1:123456789012:stage/" + id }
 
-type deleteCall struct {
-	ARN   string
-	Force bool
-}
-
-// ingestWorld is a small IVS behind an ivstest.Fake: it keeps
-// configurations, applies the API's ACTIVE rules and records every write.
+// ingestWorld is the ingest tests' IVS: the shared fake seeded with two
+// stages and three configurations, and what was written to it.
 type ingestWorld struct {
 	fake *ivstest.Fake
-
-	mu      sync.Mutex
-	configs map[string]ivs.IngestConfiguration // by ARN, without keys
-	order   []string
-	byToken map[string]string
-	creates []ivs.CreateIngestInput
-	updates []ivs.UpdateIngestInput
-	deletes []deleteCall
-	seq     int
 }
 
 func newIngestWorld() *ingestWorld {
-	w := &ingestWorld{configs: map[string]ivs.IngestConfiguration{}, byToken: map[string]string{}}
-	w.put(ivs.IngestConfiguration{ID: redundantID, Name: "keynote-main", Protocol: "RTMPS", StageARN: stageARNOf(liveStageID),
-		ParticipantID: "pVirtual0001", State: "INACTIVE", UserID: "keynote-program", RedundantIngest: true,
-		Credentials: []ivs.RedundantCredential{{ParticipantID: "pEncoderA001"}, {ParticipantID: "pEncoderB001"}},
-		Attributes:  map[string]string{"role": "program"}, Tags: map[string]string{"team": "events", "greenroom:idempotency-key": "old-token-123456"}})
-	w.put(ivs.IngestConfiguration{ID: legacyID, Name: "legacy", Protocol: "RTMP", ParticipantID: "pLegacy00001", State: "INACTIVE", UserID: "jane.doe@example.com"})
-	w.put(ivs.IngestConfiguration{ID: activeID, Name: "live-feed", Protocol: "RTMPS", StageARN: stageARNOf(liveStageID), ParticipantID: "pLive0000001", State: "ACTIVE"})
-
-	stages := map[string]ivs.Stage{}
+	f := &ivstest.Fake{}
+	t0 := time.Date(2026, 4, 8, 10, 0, 0, 0, time.UTC)
 	for _, st := range []ivs.Stage{stage(liveStageID, "main-stage", "st-ABCDEFGHIJKLM"), stage(idleStageID, "studio-b", "")} {
 		st.Endpoints = ivs.StageEndpoints{RTMP: "rtmp://" + st.ID + ".example/app/", RTMPS: "rtmps://" + st.ID + ".example:443/app/"}
-		stages[st.ARN] = st
+		f.AddStage(st)
 	}
-	t0 := time.Date(2026, 4, 8, 10, 0, 0, 0, time.UTC)
-	w.fake = &ivstest.Fake{
-		ListStagesFn: func(context.Context, ivs.Region, ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
-			return ivs.Page[ivs.Stage]{Items: []ivs.Stage{stages[stageARNOf(liveStageID)], stages[stageARNOf(idleStageID)]}}, nil
-		},
-		GetStageFn: func(_ context.Context, _ ivs.Region, arn string) (ivs.Stage, error) {
-			if st, ok := stages[arn]; ok {
-				return st, nil
-			}
-			return ivs.Stage{}, ivstest.Err(ivs.KindNotFound, "GetStage", "no such stage")
-		},
-		ListParticipantsFn: func(_ context.Context, _ ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
-			// Encoder A publishes; B never joined: degraded.
-			return ivs.Page[ivs.Participant]{Items: []ivs.Participant{{ID: "pEncoderA001", State: ivs.ParticipantConnected, Published: true, FirstJoinTime: t0}}}, nil
-		},
-		ListParticipantEventsFn: func(context.Context, ivs.Region, string, string, string, ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
-			return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{{Name: "PUBLISH_STARTED", Time: t0.Add(time.Minute)}}}, nil
-		},
-		ListIngestConfigurationsFn: w.list,
-		GetIngestConfigurationFn: func(_ context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-			return w.get(arn, false)
-		},
-		RevealStreamKeysFn: func(_ context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-			return w.get(arn, true)
-		},
-		CreateIngestFn: w.create,
-		UpdateIngestFn: w.update,
-		DeleteIngestFn: w.delete,
-	}
-	return w
+	f.AddIngest(ivs.IngestConfiguration{ID: redundantID, Name: "keynote-main", Protocol: "RTMPS", StageARN: stageARNOf(liveStageID),
+		ParticipantID: "pVirtual0001", State: "INACTIVE", UserID: "keynote-program", RedundantIngest: true, StreamKey: ivs.NewStreamKey(testKey),
+		Credentials: []ivs.RedundantCredential{{ParticipantID: "pEncoderA001", StreamKey: ivs.NewStreamKey(testKeyA)}, {ParticipantID: "pEncoderB001", StreamKey: ivs.NewStreamKey(testKeyB)}},
+		Attributes:  map[string]string{"role": "program"}, Tags: map[string]string{"team": "events", ivs.IdempotencyTag: "old-token-123456"}})
+	f.AddIngest(ivs.IngestConfiguration{ID: legacyID, Name: "legacy", Protocol: "RTMP", ParticipantID: "pLegacy00001", State: "INACTIVE", UserID: "jane.doe@example.com", StreamKey: ivs.NewStreamKey(testKey)})
+	f.AddIngest(ivs.IngestConfiguration{ID: activeID, Name: "live-feed", Protocol: "RTMPS", StageARN: stageARNOf(liveStageID), ParticipantID: "pLive0000001", State: "ACTIVE", StreamKey: ivs.NewStreamKey(testKey)})
+	// Encoder A publishes; B never joined: degraded.
+	f.AddSession(stageARNOf(liveStageID), ivs.StageSession{ID: "st-ABCDEFGHIJKLM", StartTime: t0})
+	f.SetParticipants(stageARNOf(liveStageID), "st-ABCDEFGHIJKLM", []ivs.Participant{{ID: "pEncoderA001", State: ivs.ParticipantConnected, Published: true, FirstJoinTime: t0}})
+	f.SetEvents(stageARNOf(liveStageID), "st-ABCDEFGHIJKLM", "pEncoderA001", []ivs.ParticipantEvent{{Name: "PUBLISH_STARTED", Time: t0.Add(time.Minute)}})
+	return &ingestWorld{fake: f}
 }
 
-func (w *ingestWorld) put(c ivs.IngestConfiguration) {
-	c.ARN = ingestARNOf(c.ID)
-	w.configs[c.ARN] = c
-	w.order = append(w.order, c.ARN)
-}
-
-func (w *ingestWorld) get(arn string, keys bool) (ivs.IngestConfiguration, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	c, ok := w.configs[arn]
-	if !ok {
-		return ivs.IngestConfiguration{}, ivstest.Err(ivs.KindNotFound, "GetIngestConfiguration", "Ingest configuration not found")
-	}
-	c.Credentials = append([]ivs.RedundantCredential(nil), c.Credentials...)
-	if keys {
-		c.StreamKey = ivs.NewStreamKey(testKey)
-		for i := range c.Credentials {
-			c.Credentials[i].StreamKey = ivs.NewStreamKey([]string{testKeyA, testKeyB}[i%2])
+func (w *ingestWorld) creates() []ivs.CreateIngestInput {
+	var out []ivs.CreateIngestInput
+	for _, wr := range w.fake.Writes() {
+		if wr.Op == "CreateIngestConfiguration" {
+			out = append(out, wr.Create)
 		}
 	}
-	return c, nil
+	return out
 }
 
-func (w *ingestWorld) list(_ context.Context, _ ivs.Region, q ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out ivs.Page[ivs.IngestConfiguration]
-	for _, arn := range w.order {
-		c, ok := w.configs[arn]
-		if !ok || (q.StageARN != "" && c.StageARN != q.StageARN) || (q.State != "" && c.State != q.State) {
-			continue
+func (w *ingestWorld) updates() []ivs.UpdateIngestInput {
+	var out []ivs.UpdateIngestInput
+	for _, wr := range w.fake.Writes() {
+		if wr.Op == "UpdateIngestConfiguration" {
+			out = append(out, wr.Update)
 		}
-		c.Summary, c.Attributes, c.Tags, c.Credentials = true, nil, nil, nil
-		out.Items = append(out.Items, c)
 	}
-	return out, nil
+	return out
 }
 
-func (w *ingestWorld) create(_ context.Context, _ ivs.Region, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.creates = append(w.creates, in)
-	// The service layer's promise: one configuration per idempotency key.
-	if arn, ok := w.byToken[in.IdempotencyKey]; ok && in.IdempotencyKey != "" {
-		return w.configs[arn], nil
+func (w *ingestWorld) deletes() []ivstest.Write {
+	var out []ivstest.Write
+	for _, wr := range w.fake.Writes() {
+		if wr.Op == "DeleteIngestConfiguration" {
+			out = append(out, wr)
+		}
 	}
-	if in.Protocol == "RTMP" && !in.InsecureIngest {
-		return ivs.IngestConfiguration{}, &ivs.Error{Kind: ivs.KindValidation, Op: "CreateIngestConfiguration", Field: "insecureIngest", Message: "insecureIngest must be set to true when ingestProtocol is RTMP"}
-	}
-	w.seq++
-	c := ivs.IngestConfiguration{ID: fmt.Sprintf("New%09d", w.seq), Name: in.Name, Protocol: in.Protocol, StageARN: in.StageARN,
-		ParticipantID: fmt.Sprintf("pNew%08d", w.seq), State: "INACTIVE", UserID: in.UserID, RedundantIngest: in.RedundantIngest,
-		Attributes: maps.Clone(in.Attributes), Tags: maps.Clone(in.Tags)}
-	if in.RedundantIngest {
-		c.Credentials = []ivs.RedundantCredential{{ParticipantID: c.ParticipantID + "A"}, {ParticipantID: c.ParticipantID + "B"}}
-	}
-	c.ARN = ingestARNOf(c.ID)
-	w.put(c)
-	if in.IdempotencyKey != "" {
-		w.byToken[in.IdempotencyKey] = c.ARN
-	}
-	return w.configs[c.ARN], nil
+	return out
 }
 
-func (w *ingestWorld) update(_ context.Context, _ ivs.Region, in ivs.UpdateIngestInput) (ivs.IngestConfiguration, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.updates = append(w.updates, in)
-	c, ok := w.configs[in.ARN]
-	if !ok {
-		return c, ivstest.Err(ivs.KindNotFound, "UpdateIngestConfiguration", "not found")
-	}
-	if c.State == "ACTIVE" {
-		return c, ivstest.Err(ivs.KindConflict, "UpdateIngestConfiguration", "Ingest configuration is ACTIVE and cannot be updated")
-	}
-	if in.StageARN != "" {
-		c.StageARN = in.StageARN
-	}
-	c.RedundantIngest = in.RedundantIngest
-	w.configs[in.ARN] = c
-	return c, nil
-}
+func (w *ingestWorld) count() int { return w.fake.IngestCount() }
 
-func (w *ingestWorld) delete(_ context.Context, _ ivs.Region, arn string, force bool) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.deletes = append(w.deletes, deleteCall{arn, force})
-	c, ok := w.configs[arn]
-	if !ok {
-		return ivstest.Err(ivs.KindNotFound, "DeleteIngestConfiguration", "not found")
-	}
-	if c.State == "ACTIVE" && !force {
-		return ivstest.Err(ivs.KindConflict, "DeleteIngestConfiguration", "Ingest configuration is ACTIVE; use force")
-	}
-	delete(w.configs, arn)
-	return nil
-}
-
-func (w *ingestWorld) count() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.configs)
-}
-
-func (w *ingestWorld) writes() int {
-	return w.fake.Calls("CreateIngestConfiguration") + w.fake.Calls("UpdateIngestConfiguration") + w.fake.Calls("DeleteIngestConfiguration")
-}
+func (w *ingestWorld) writes() int { return len(w.fake.Writes()) }
 
 // createValues is a valid create form as the page would send it.
 func createValues(t *testing.T, s *testServer) url.Values {

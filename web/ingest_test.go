@@ -85,10 +85,9 @@ func TestIngestListShowsStageNamesStatesAndFlags(t *testing.T) {
 func TestIngestListFilterSortAndPaging(t *testing.T) {
 	w := newIngestWorld()
 	var got []ivs.IngestQuery
-	inner := w.fake.ListIngestConfigurationsFn
 	w.fake.ListIngestConfigurationsFn = func(ctx contextT, r ivs.Region, q ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
 		got = append(got, q)
-		p, err := inner(ctx, r, q)
+		p, err := w.fake.IngestPage(q)
 		p.NextToken = "tok/with+chars="
 		return p, err
 	}
@@ -204,7 +203,7 @@ func TestIngestCreateSendsWhatTheFormSaysAndAudits(t *testing.T) {
 	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != ingestBase+"/New000000001" {
 		t.Fatalf("status %d, location %q: %s", r.Code, r.Header().Get("Location"), r.body)
 	}
-	in := w.creates[0]
+	in := w.creates()[0]
 	if in.Name != "new-feed" || in.StageARN != stageARNOf(liveStageID) || in.UserID != "encoder-7" || in.Protocol != "RTMPS" ||
 		in.InsecureIngest || !in.RedundantIngest || in.Attributes["role"] != "program" || len(in.Attributes) != 1 || in.Tags["team"] != "news" ||
 		in.IdempotencyKey != form.Get("idempotency_key") {
@@ -234,7 +233,7 @@ func TestIngestCreateRTMPSetsInsecureIngest(t *testing.T) {
 	if r := s.post(ingestBase, form, true); r.Code != http.StatusSeeOther {
 		t.Fatalf("status %d: %s", r.Code, r.body)
 	}
-	if !w.creates[0].InsecureIngest {
+	if !w.creates()[0].InsecureIngest {
 		t.Error("RTMP sent without insecureIngest")
 	}
 }
@@ -252,8 +251,8 @@ func TestIngestCreateTwiceWithOneTokenMakesOneConfiguration(t *testing.T) {
 	if w.count() != before+1 {
 		t.Errorf("configurations %d -> %d: a double submit created two", before, w.count())
 	}
-	if len(w.creates) != 2 || w.creates[0].IdempotencyKey != w.creates[1].IdempotencyKey || w.creates[0].IdempotencyKey == "" {
-		t.Errorf("both submits must carry the form's token: %+v", w.creates)
+	if len(w.creates()) != 2 || w.creates()[0].IdempotencyKey != w.creates()[1].IdempotencyKey || w.creates()[0].IdempotencyKey == "" {
+		t.Errorf("both submits must carry the form's token: %+v", w.creates())
 	}
 	if r1.Header().Get("Location") != r2.Header().Get("HX-Location") {
 		t.Error("the second submit should land on the same configuration")
@@ -509,11 +508,7 @@ func TestIngestRevealIsAuditedNoStoreAndInPlace(t *testing.T) {
 	}
 	// A single-encoder RTMP configuration: its one key, the RTMP server.
 	w := newIngestWorld()
-	w.mu.Lock()
-	c := w.configs[ingestARNOf(legacyID)]
-	c.StageARN = stageARNOf(idleStageID)
-	w.configs[c.ARN] = c
-	w.mu.Unlock()
+	w.fake.ChangeIngest(ingestARNOf(legacyID), func(c *ivs.IngestConfiguration) { c.StageARN = stageARNOf(idleStageID) })
 	s := opServer(t, w)
 	r := s.post(ingestBase+"/"+legacyID+"/reveal", nil, true)
 	if !strings.Contains(r.body, testKey) || !strings.Contains(r.body, "rtmp://"+idleStageID+".example/app/") {
@@ -683,7 +678,7 @@ func TestIngestEditChangingOnlyTheStageKeepsRedundantIngest(t *testing.T) {
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("status %d: %s", r.Code, r.body)
 	}
-	in := w.updates[0]
+	in := w.updates()[0]
 	if !in.RedundantIngest || in.StageARN != stageARNOf(idleStageID) || in.ARN != ingestARNOf(redundantID) {
 		t.Errorf("update %+v: changing only the stage must keep redundant ingest on", in)
 	}
@@ -692,7 +687,7 @@ func TestIngestEditChangingOnlyTheStageKeepsRedundantIngest(t *testing.T) {
 	}
 	// Turning it on again after off: the flash says new credentials exist.
 	s.post(ingestBase+"/"+redundantID, url.Values{"stage": {idleStageID}}, true)
-	if w.updates[1].RedundantIngest {
+	if w.updates()[1].RedundantIngest {
 		t.Error("unticking must send false")
 	}
 	r = s.htmxPost(ingestBase+"/"+redundantID, url.Values{"stage": {idleStageID}, "redundant": {"on"}})
@@ -778,15 +773,15 @@ func TestIngestDeleteConfirmsAndForcesOnlyWhenAsked(t *testing.T) {
 	if r.Code != http.StatusConflict || !strings.Contains(r.body, "Nothing was deleted") || r.doc(t).Find("input#force").Length() != 1 {
 		t.Errorf("unforced delete of ACTIVE: %d", r.Code)
 	}
-	if w.deletes[0].Force {
+	if w.deletes()[0].Force {
 		t.Error("force sent without the box")
 	}
 	if a := lastAudit(t, s); a.Action != audit.ActionIngestDelete || !strings.HasPrefix(a.Outcome, "failure") {
 		t.Errorf("audit %+v", a)
 	}
 	r = s.post(ingestBase+"/"+activeID+"/delete", url.Values{"force": {"on"}}, true)
-	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != ingestBase || !w.deletes[1].Force {
-		t.Errorf("forced delete: %d %+v", r.Code, w.deletes)
+	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != ingestBase || !w.deletes()[1].Force {
+		t.Errorf("forced delete: %d %+v", r.Code, w.deletes())
 	}
 	if a := lastAudit(t, s); a.Action != audit.ActionIngestForceDelete || a.Outcome != "success" {
 		t.Errorf("audit %+v", a)
@@ -795,7 +790,7 @@ func TestIngestDeleteConfirmsAndForcesOnlyWhenAsked(t *testing.T) {
 		t.Error("no flash after a forced delete")
 	}
 	h := s.htmxPost(ingestBase+"/"+legacyID+"/delete", nil)
-	if h.Code != http.StatusNoContent || h.Header().Get("HX-Location") != ingestBase || w.deletes[2].Force {
+	if h.Code != http.StatusNoContent || h.Header().Get("HX-Location") != ingestBase || w.deletes()[2].Force {
 		t.Errorf("htmx delete: %d", h.Code)
 	}
 	if r := s.post(ingestBase+"/"+legacyID+"/delete", nil, true); r.Code != http.StatusNotFound {
@@ -835,7 +830,7 @@ func TestIngestRotateCopiesThenDeletesOnConfirmation(t *testing.T) {
 	if w.count() != 4 {
 		t.Errorf("configurations %d: the double submit made a second copy", w.count())
 	}
-	in := w.creates[0]
+	in := w.creates()[0]
 	if in.Name != "keynote-main-r2" || in.StageARN != stageARNOf(liveStageID) || in.UserID != "keynote-program" || in.Protocol != "RTMPS" ||
 		!in.RedundantIngest || in.Attributes["role"] != "program" || in.Tags["team"] != "events" || in.IdempotencyKey != tok {
 		t.Errorf("copy %+v", in)
@@ -854,15 +849,15 @@ func TestIngestRotateCopiesThenDeletesOnConfirmation(t *testing.T) {
 	if fd.Find(`#keys-panel form[action="`+ingestBase+`/New000000001/reveal"]`).Length() != 1 {
 		t.Error("the new keys cannot be revealed from the rotation page")
 	}
-	if len(w.deletes) != 0 {
+	if len(w.deletes()) != 0 {
 		t.Fatal("the old configuration was deleted before confirmation")
 	}
 	r = s.post(ingestBase+"/"+redundantID+"/rotate/New000000001", nil, true)
 	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != ingestBase+"/New000000001" {
 		t.Fatalf("finish: %d %s", r.Code, r.body)
 	}
-	if len(w.deletes) != 1 || w.deletes[0].ARN != ingestARNOf(redundantID) || w.deletes[0].Force {
-		t.Errorf("deletes %+v", w.deletes)
+	if len(w.deletes()) != 1 || w.deletes()[0].ARN != ingestARNOf(redundantID) || w.deletes()[0].Force {
+		t.Errorf("deletes %+v", w.deletes())
 	}
 	if a := lastAudit(t, s); a.Action != audit.ActionIngestRotate || a.Outcome != "success" || !strings.Contains(a.Detail, "New000000001") {
 		t.Errorf("audit %+v", a)
@@ -885,8 +880,8 @@ func TestIngestRotateOfActiveNeedsForceToFinish(t *testing.T) {
 		t.Errorf("unforced: %d", r.Code)
 	}
 	r = s.post(loc, url.Values{"force": {"on"}}, true)
-	if r.Code != http.StatusSeeOther || !w.deletes[1].Force {
-		t.Errorf("forced: %d %+v", r.Code, w.deletes)
+	if r.Code != http.StatusSeeOther || !w.deletes()[1].Force {
+		t.Errorf("forced: %d %+v", r.Code, w.deletes())
 	}
 	if r := s.post(ingestBase+"/"+activeID+"/rotate", url.Values{"idempotency_key": {"x"}}, true); r.Code != http.StatusNotFound {
 		t.Errorf("rotating a deleted configuration: %d", r.Code)

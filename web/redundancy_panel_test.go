@@ -90,9 +90,7 @@ func TestRedundancyPanelRefreshesItself(t *testing.T) {
 		t.Errorf("after encoder B dropped: %q, want down", v)
 	}
 	// Once that session is no longer live, the refresh removes the panel.
-	w.mu.Lock()
-	w.sessionEnded = true
-	w.mu.Unlock()
+	w.endSession()
 	fake := browseFake(w)
 	fake.GetStageFn = func(context.Context, ivs.Region, string) (ivs.Stage, error) {
 		st := browseStage()

@@ -46,14 +46,13 @@ func TestSessionExportStreamsEveryPageWithTheFilter(t *testing.T) {
 	})
 	fake := browseFake(w)
 	rec := &flushRecorder{ResponseRecorder: httptest.NewRecorder()}
-	inner := fake.ListParticipantsFn
 	var sawStreaming bool
 	fake.ListParticipantsFn = func(ctx context.Context, r ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
 		if q.NextToken == "o100" {
 			// Page 1 is on its way to the browser before page 2 is asked for.
 			sawStreaming = strings.Count(rec.bodyNow(), "\n") == 101
 		}
-		return inner(ctx, r, q)
+		return fake.ParticipantsPage(q)
 	}
 	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
 	req := httptest.NewRequest(http.MethodGet, bSessPath+"/participants.csv?published=&state=DISCONNECTED&userId=", nil)
@@ -78,7 +77,7 @@ func TestSessionExportStreamsEveryPageWithTheFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := 0
-	for _, p := range w.participants {
+	for _, p := range w.participants() {
 		if p.State == ivs.ParticipantDisconnected {
 			want++
 		}
@@ -92,13 +91,12 @@ func TestSessionExportStreamsEveryPageWithTheFilter(t *testing.T) {
 		}
 	}
 	// Now the unfiltered export: 3 pages, formulas defused.
-	fake.ListParticipantsFn = inner
 	rec2 := &flushRecorder{ResponseRecorder: httptest.NewRecorder()}
 	fake.ListParticipantsFn = func(ctx context.Context, r ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
 		if q.NextToken == "o100" {
 			sawStreaming = strings.Count(rec2.bodyNow(), "\n") == 101
 		}
-		return inner(ctx, r, q)
+		return fake.ParticipantsPage(q)
 	}
 	before := fake.Calls("ListParticipants")
 	s.e.ServeHTTP(rec2, httptest.NewRequest(http.MethodGet, bSessPath+"/participants.csv", nil))
@@ -129,12 +127,11 @@ func TestSessionExportStreamsEveryPageWithTheFilter(t *testing.T) {
 func TestSessionExportCutShortSaysSo(t *testing.T) {
 	w := newBrowseWorld(150)
 	fake := browseFake(w)
-	inner := fake.ListParticipantsFn
 	fake.ListParticipantsFn = func(ctx context.Context, r ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
 		if q.NextToken != "" {
 			return ivs.Page[ivs.Participant]{}, ivstest.Err(ivs.KindThrottled, "ListParticipants", "rate exceeded")
 		}
-		return inner(ctx, r, q)
+		return fake.ParticipantsPage(q)
 	}
 	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
 	r := s.get(bSessPath + "/participants.csv")

@@ -286,9 +286,7 @@ func TestSessionLiveRefreshMarksChangedRows(t *testing.T) {
 func TestSessionEndedStopsTheRefresh(t *testing.T) {
 	w := newBrowseWorld(10)
 	s := newTestServer(t, browseFake(w), identityWith(auth.RoleViewer))
-	w.mu.Lock()
-	w.sessionEnded = true
-	w.mu.Unlock()
+	w.endSession()
 	d := s.get(bSessPath).doc(t)
 	if d.Find("[hx-trigger]").Length() != 0 {
 		t.Error("an ended session polls")
@@ -309,7 +307,7 @@ func TestSessionEndedStopsTheRefresh(t *testing.T) {
 // A live refresh of 100 participants stays under 30 KB.
 func TestSessionRefreshOf100ParticipantsIsUnder30KB(t *testing.T) {
 	w := newBrowseWorld(300)
-	w.pageOverride = 100
+	w.fake.SetPageSize(100)
 	s := newTestServer(t, browseFake(w), identityWith(auth.RoleViewer))
 	r := s.htmx(bSessPath + "?fragment=live")
 	if n := r.doc(t).Find("#rows tr").Length(); n != 100 {
@@ -347,7 +345,7 @@ func TestSessionPageFitsTheFirstPageBudget(t *testing.T) {
 
 func BenchmarkRenderSessionTable100(b *testing.B) {
 	w := newBrowseWorld(102)
-	page, _ := w.list(ivs.ParticipantQuery{ListQuery: ivs.ListQuery{MaxResults: 100}})
+	page, _ := w.fake.ListParticipants(context.Background(), "us-east-1", ivs.ParticipantQuery{StageARN: bStageARN, SessionID: bSessionID, ListQuery: ivs.ListQuery{MaxResults: 100}})
 	h := &handler{Deps: Deps{Now: func() time.Time { return bT0.Add(time.Hour) }}}
 	ref := console.Ref{Region: "us-east-1", StageID: bStageID, SessionID: bSessionID}
 	sp := console.SessionPage{Session: ivs.StageSession{ID: bSessionID, StartTime: bT0}, Participants: page, Configs: browseConfigs()}

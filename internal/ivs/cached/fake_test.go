@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
 )
 
-// fake is an inner ivs.Service that counts calls and can block, fail or be
-// slow. Reads return a fresh serial number in a name field, so a test can
-// tell a refetch from a cached value. Like a buggy inner service, its Get and
-// List of ingest configurations return keys, to prove the layer strips them.
+// fake is the inner service of these tests: the shared ivstest.Fake,
+// scripted so that it counts calls and can block, fail or be slow. Reads
+// return a fresh serial number in a name field, so a test can tell a
+// refetch from a cached value. Like a buggy inner service, its Get and List
+// of ingest configurations return keys, to prove the layer strips them.
 type fake struct {
-	mu       sync.Mutex
-	calls    map[string]int
+	*ivstest.Fake
+	mu       sync.Mutex // guards gate
 	serial   atomic.Int64
 	delay    time.Duration
 	gate     chan struct{} // when set, reads wait for it to close
@@ -27,24 +29,56 @@ type fake struct {
 }
 
 func newFake() *fake {
-	return &fake{calls: map[string]int{}, items: 3}
-}
-
-func (f *fake) n(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[op]
-}
-
-func (f *fake) total() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	t := 0
-	for _, n := range f.calls {
-		t += n
+	f := &fake{Fake: &ivstest.Fake{}, items: 3}
+	f.Hook = f.hook
+	next := func() string { return strconv.FormatInt(f.serial.Add(1), 10) }
+	f.AccountIDFn = func(context.Context) (string, error) { return next(), nil }
+	f.ListStagesFn = func(context.Context, ivs.Region, ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
+		return ivs.Page[ivs.Stage]{Items: []ivs.Stage{{Name: next()}}}, nil
 	}
-	return t
+	f.GetStageFn = func(_ context.Context, _ ivs.Region, arn string) (ivs.Stage, error) {
+		return ivs.Stage{ARN: arn, Name: next()}, nil
+	}
+	f.ListStageSessionsFn = func(context.Context, ivs.Region, string, ivs.ListQuery) (ivs.Page[ivs.StageSession], error) {
+		return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{{ID: next()}}}, nil
+	}
+	f.GetStageSessionFn = func(_ context.Context, _ ivs.Region, _, id string) (ivs.StageSession, error) {
+		return ivs.StageSession{ID: id}, nil
+	}
+	f.ListParticipantsFn = func(_ context.Context, _ ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
+		s := next()
+		items := make([]ivs.Participant, f.items)
+		for i := range items {
+			items[i] = ivs.Participant{ID: "p" + strconv.Itoa(i), UserID: s}
+		}
+		return ivs.Page[ivs.Participant]{Items: items, NextToken: q.NextToken + "n"}, nil
+	}
+	f.GetParticipantFn = func(_ context.Context, _ ivs.Region, _, _, id string) (ivs.Participant, error) {
+		return ivs.Participant{ID: id, UserID: next()}, nil
+	}
+	f.ListParticipantEventsFn = func(context.Context, ivs.Region, string, string, string, ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
+		return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{{Name: next()}}}, nil
+	}
+	f.DisconnectParticipantFn = func(context.Context, ivs.Region, string, string, string) error { return nil }
+	f.ListIngestConfigurationsFn = func(context.Context, ivs.Region, ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
+		return ivs.Page[ivs.IngestConfiguration]{Items: []ivs.IngestConfiguration{f.config(cfgA, next())}}, nil
+	}
+	f.GetIngestConfigurationFn = func(_ context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
+		return f.config(arn, next()), nil
+	}
+	f.RevealStreamKeysFn = f.GetIngestConfigurationFn
+	f.CreateIngestFn = func(_ context.Context, _ ivs.Region, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error) {
+		return ivs.IngestConfiguration{ARN: cfgB, StageARN: in.StageARN}, nil
+	}
+	f.UpdateIngestFn = func(_ context.Context, _ ivs.Region, in ivs.UpdateIngestInput) (ivs.IngestConfiguration, error) {
+		return ivs.IngestConfiguration{ARN: in.ARN, StageARN: in.StageARN}, nil
+	}
+	f.DeleteIngestFn = func(context.Context, ivs.Region, string, bool) error { return nil }
+	return f
 }
+
+// n is how often op was called.
+func (f *fake) n(op string) int { return f.Calls(op) }
 
 func (f *fake) fail(err error) {
 	if err == nil {
@@ -54,10 +88,9 @@ func (f *fake) fail(err error) {
 	f.err.Store(&err)
 }
 
-// call records op, honours delay and gate, and returns the injected error.
-func (f *fake) call(ctx context.Context, op string) (string, error) {
+// hook honours gate and delay and returns the injected error.
+func (f *fake) hook(ctx context.Context, _ string) error {
 	f.mu.Lock()
-	f.calls[op]++
 	gate := f.gate
 	f.mu.Unlock()
 	if gate != nil {
@@ -70,60 +103,9 @@ func (f *fake) call(ctx context.Context, op string) (string, error) {
 		f.ctxErrs.Add(1)
 	}
 	if p := f.err.Load(); p != nil {
-		return "", *p
+		return *p
 	}
-	return strconv.FormatInt(f.serial.Add(1), 10), nil
-}
-
-func (f *fake) AccountID(ctx context.Context) (string, error) {
-	return f.call(ctx, "AccountID")
-}
-
-func (f *fake) ListStages(ctx context.Context, _ ivs.Region, _ ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
-	s, err := f.call(ctx, "ListStages")
-	return ivs.Page[ivs.Stage]{Items: []ivs.Stage{{Name: s}}}, err
-}
-
-func (f *fake) GetStage(ctx context.Context, _ ivs.Region, arn string) (ivs.Stage, error) {
-	s, err := f.call(ctx, "GetStage")
-	return ivs.Stage{ARN: arn, Name: s}, err
-}
-
-func (f *fake) ListStageSessions(ctx context.Context, _ ivs.Region, _ string, _ ivs.ListQuery) (ivs.Page[ivs.StageSession], error) {
-	s, err := f.call(ctx, "ListStageSessions")
-	return ivs.Page[ivs.StageSession]{Items: []ivs.StageSession{{ID: s}}}, err
-}
-
-func (f *fake) GetStageSession(ctx context.Context, _ ivs.Region, _, id string) (ivs.StageSession, error) {
-	_, err := f.call(ctx, "GetStageSession")
-	return ivs.StageSession{ID: id}, err
-}
-
-func (f *fake) ListParticipants(ctx context.Context, _ ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
-	s, err := f.call(ctx, "ListParticipants")
-	if err != nil {
-		return ivs.Page[ivs.Participant]{}, err
-	}
-	items := make([]ivs.Participant, f.items)
-	for i := range items {
-		items[i] = ivs.Participant{ID: "p" + strconv.Itoa(i), UserID: s}
-	}
-	return ivs.Page[ivs.Participant]{Items: items, NextToken: q.NextToken + "n"}, nil
-}
-
-func (f *fake) GetParticipant(ctx context.Context, _ ivs.Region, _, _, id string) (ivs.Participant, error) {
-	s, err := f.call(ctx, "GetParticipant")
-	return ivs.Participant{ID: id, UserID: s}, err
-}
-
-func (f *fake) ListParticipantEvents(ctx context.Context, _ ivs.Region, _, _, _ string, _ ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
-	s, err := f.call(ctx, "ListParticipantEvents")
-	return ivs.Page[ivs.ParticipantEvent]{Items: []ivs.ParticipantEvent{{Name: s}}}, err
-}
-
-func (f *fake) DisconnectParticipant(ctx context.Context, _ ivs.Region, _, _, _ string) error {
-	_, err := f.call(ctx, "DisconnectParticipant")
-	return err
+	return nil
 }
 
 func (f *fake) config(arn, serial string) ivs.IngestConfiguration {
@@ -132,36 +114,6 @@ func (f *fake) config(arn, serial string) ivs.IngestConfiguration {
 		StreamKey:   ivs.NewStreamKey("sk_secret"),
 		Credentials: f.credsKey,
 	}
-}
-
-func (f *fake) ListIngestConfigurations(ctx context.Context, _ ivs.Region, _ ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
-	s, err := f.call(ctx, "ListIngestConfigurations")
-	return ivs.Page[ivs.IngestConfiguration]{Items: []ivs.IngestConfiguration{f.config(cfgA, s)}}, err
-}
-
-func (f *fake) GetIngestConfiguration(ctx context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-	s, err := f.call(ctx, "GetIngestConfiguration")
-	return f.config(arn, s), err
-}
-
-func (f *fake) RevealStreamKeys(ctx context.Context, _ ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-	s, err := f.call(ctx, "RevealStreamKeys")
-	return f.config(arn, s), err
-}
-
-func (f *fake) CreateIngestConfiguration(ctx context.Context, _ ivs.Region, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error) {
-	_, err := f.call(ctx, "CreateIngestConfiguration")
-	return ivs.IngestConfiguration{ARN: cfgB, StageARN: in.StageARN}, err
-}
-
-func (f *fake) UpdateIngestConfiguration(ctx context.Context, _ ivs.Region, in ivs.UpdateIngestInput) (ivs.IngestConfiguration, error) {
-	_, err := f.call(ctx, "UpdateIngestConfiguration")
-	return ivs.IngestConfiguration{ARN: in.ARN, StageARN: in.StageARN}, err
-}
-
-func (f *fake) DeleteIngestConfiguration(ctx context.Context, _ ivs.Region, _ string, _ bool) error {
-	_, err := f.call(ctx, "DeleteIngestConfiguration")
-	return err
 }
 
 const (

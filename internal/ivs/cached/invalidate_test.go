@@ -25,13 +25,7 @@ func warm(s *Service) {
 }
 
 func snapshot(f *fake) map[string]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m := make(map[string]int, len(f.calls))
-	for k, v := range f.calls {
-		m[k] = v
-	}
-	return m
+	return f.CallCounts()
 }
 
 func TestWritesInvalidateWhatTheyChange(t *testing.T) {

@@ -1,19 +1,28 @@
-// Package ivstest offers a programmable ivs.Service for handler tests: each
-// method calls its func field when set and otherwise fails the way an
-// unknown resource would, so a test states exactly what upstream does.
+// Package ivstest offers the one fake of ivs.Service that every test
+// package uses: a small in-memory IVS (stages, sessions, participants,
+// events, ingest configurations with the API's ACTIVE and idempotency rules)
+// that a test seeds, plus a func field per method that, when set, answers
+// instead of the world, so a test states exactly what upstream does. Every
+// call is counted, and Hook can delay, block or fail any of them.
 package ivstest
 
 import (
 	"context"
+	"maps"
 	"sync"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
-// Fake is an ivs.Service whose behaviour is set per method.
+// Fake is an in-memory ivs.Service. The zero value is an empty world.
 type Fake struct {
 	Account string
 
+	// Hook, when set, runs before every call (after it is counted); an
+	// error it returns is the call's answer.
+	Hook func(ctx context.Context, op string) error
+
+	AccountIDFn                func(ctx context.Context) (string, error)
 	ListStagesFn               func(ctx context.Context, region ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.Stage], error)
 	GetStageFn                 func(ctx context.Context, region ivs.Region, arn string) (ivs.Stage, error)
 	ListStageSessionsFn        func(ctx context.Context, region ivs.Region, stageARN string, q ivs.ListQuery) (ivs.Page[ivs.StageSession], error)
@@ -31,6 +40,7 @@ type Fake struct {
 
 	mu    sync.Mutex
 	calls map[string]int
+	w     world
 }
 
 var _ ivs.Service = (*Fake)(nil)
@@ -40,6 +50,13 @@ func (f *Fake) Calls(op string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[op]
+}
+
+// CallCounts returns how often each operation was called.
+func (f *Fake) CallCounts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.calls)
 }
 
 // TotalCalls returns the number of calls of every operation.
@@ -53,137 +70,177 @@ func (f *Fake) TotalCalls() int {
 	return n
 }
 
-func (f *Fake) count(op string) {
+// enter counts a call and runs the hook.
+func (f *Fake) enter(ctx context.Context, op string) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.calls == nil {
 		f.calls = map[string]int{}
 	}
 	f.calls[op]++
-}
-
-func missing(op string) error {
-	return &ivs.Error{Kind: ivs.KindNotFound, Op: op, Message: "not found (ivstest: no behaviour set)"}
+	hook := f.Hook
+	f.mu.Unlock()
+	if hook != nil {
+		return hook(ctx, op)
+	}
+	return nil
 }
 
 // Err builds a domain error of a kind, for tests.
 func Err(kind ivs.Kind, op, msg string) error { return &ivs.Error{Kind: kind, Op: op, Message: msg} }
 
 func (f *Fake) AccountID(ctx context.Context) (string, error) {
+	if err := f.enter(ctx, "AccountID"); err != nil {
+		return "", err
+	}
+	if f.AccountIDFn != nil {
+		return f.AccountIDFn(ctx)
+	}
 	if f.Account == "" {
-		return "123456789012", nil
+		return Account, nil
 	}
 	return f.Account, nil
 }
 
 func (f *Fake) ListStages(ctx context.Context, region ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
-	f.count("ListStages")
-	if f.ListStagesFn == nil {
-		return ivs.Page[ivs.Stage]{}, nil
+	if err := f.enter(ctx, "ListStages"); err != nil {
+		return ivs.Page[ivs.Stage]{}, err
 	}
-	return f.ListStagesFn(ctx, region, q)
+	if f.ListStagesFn != nil {
+		return f.ListStagesFn(ctx, region, q)
+	}
+	return f.listStages(q)
 }
 
 func (f *Fake) GetStage(ctx context.Context, region ivs.Region, arn string) (ivs.Stage, error) {
-	f.count("GetStage")
-	if f.GetStageFn == nil {
-		return ivs.Stage{}, missing("GetStage")
+	if err := f.enter(ctx, "GetStage"); err != nil {
+		return ivs.Stage{}, err
 	}
-	return f.GetStageFn(ctx, region, arn)
+	if f.GetStageFn != nil {
+		return f.GetStageFn(ctx, region, arn)
+	}
+	return f.getStage(arn)
 }
 
 func (f *Fake) ListStageSessions(ctx context.Context, region ivs.Region, stageARN string, q ivs.ListQuery) (ivs.Page[ivs.StageSession], error) {
-	f.count("ListStageSessions")
-	if f.ListStageSessionsFn == nil {
-		return ivs.Page[ivs.StageSession]{}, nil
+	if err := f.enter(ctx, "ListStageSessions"); err != nil {
+		return ivs.Page[ivs.StageSession]{}, err
 	}
-	return f.ListStageSessionsFn(ctx, region, stageARN, q)
+	if f.ListStageSessionsFn != nil {
+		return f.ListStageSessionsFn(ctx, region, stageARN, q)
+	}
+	return f.listSessions(stageARN, q)
 }
 
 func (f *Fake) GetStageSession(ctx context.Context, region ivs.Region, stageARN, sessionID string) (ivs.StageSession, error) {
-	f.count("GetStageSession")
-	if f.GetStageSessionFn == nil {
-		return ivs.StageSession{}, missing("GetStageSession")
+	if err := f.enter(ctx, "GetStageSession"); err != nil {
+		return ivs.StageSession{}, err
 	}
-	return f.GetStageSessionFn(ctx, region, stageARN, sessionID)
+	if f.GetStageSessionFn != nil {
+		return f.GetStageSessionFn(ctx, region, stageARN, sessionID)
+	}
+	return f.getSession(stageARN, sessionID)
 }
 
 func (f *Fake) ListParticipants(ctx context.Context, region ivs.Region, q ivs.ParticipantQuery) (ivs.Page[ivs.Participant], error) {
-	f.count("ListParticipants")
-	if f.ListParticipantsFn == nil {
-		return ivs.Page[ivs.Participant]{}, nil
+	if err := f.enter(ctx, "ListParticipants"); err != nil {
+		return ivs.Page[ivs.Participant]{}, err
 	}
-	return f.ListParticipantsFn(ctx, region, q)
+	f.recordQuery(q)
+	if f.ListParticipantsFn != nil {
+		return f.ListParticipantsFn(ctx, region, q)
+	}
+	return f.listParticipants(q)
 }
 
 func (f *Fake) GetParticipant(ctx context.Context, region ivs.Region, stageARN, sessionID, participantID string) (ivs.Participant, error) {
-	f.count("GetParticipant")
-	if f.GetParticipantFn == nil {
-		return ivs.Participant{}, missing("GetParticipant")
+	if err := f.enter(ctx, "GetParticipant"); err != nil {
+		return ivs.Participant{}, err
 	}
-	return f.GetParticipantFn(ctx, region, stageARN, sessionID, participantID)
+	if f.GetParticipantFn != nil {
+		return f.GetParticipantFn(ctx, region, stageARN, sessionID, participantID)
+	}
+	return f.getParticipant(stageARN, sessionID, participantID)
 }
 
 func (f *Fake) ListParticipantEvents(ctx context.Context, region ivs.Region, stageARN, sessionID, participantID string, q ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
-	f.count("ListParticipantEvents")
-	if f.ListParticipantEventsFn == nil {
-		return ivs.Page[ivs.ParticipantEvent]{}, nil
+	if err := f.enter(ctx, "ListParticipantEvents"); err != nil {
+		return ivs.Page[ivs.ParticipantEvent]{}, err
 	}
-	return f.ListParticipantEventsFn(ctx, region, stageARN, sessionID, participantID, q)
+	if f.ListParticipantEventsFn != nil {
+		return f.ListParticipantEventsFn(ctx, region, stageARN, sessionID, participantID, q)
+	}
+	return f.listEvents(stageARN, sessionID, participantID, q)
 }
 
 func (f *Fake) DisconnectParticipant(ctx context.Context, region ivs.Region, stageARN, participantID, reason string) error {
-	f.count("DisconnectParticipant")
-	if f.DisconnectParticipantFn == nil {
-		return missing("DisconnectParticipant")
+	if err := f.enter(ctx, "DisconnectParticipant"); err != nil {
+		return err
 	}
-	return f.DisconnectParticipantFn(ctx, region, stageARN, participantID, reason)
+	if f.DisconnectParticipantFn != nil {
+		return f.DisconnectParticipantFn(ctx, region, stageARN, participantID, reason)
+	}
+	return f.disconnect(stageARN, participantID)
 }
 
 func (f *Fake) ListIngestConfigurations(ctx context.Context, region ivs.Region, q ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
-	f.count("ListIngestConfigurations")
-	if f.ListIngestConfigurationsFn == nil {
-		return ivs.Page[ivs.IngestConfiguration]{}, nil
+	if err := f.enter(ctx, "ListIngestConfigurations"); err != nil {
+		return ivs.Page[ivs.IngestConfiguration]{}, err
 	}
-	return f.ListIngestConfigurationsFn(ctx, region, q)
+	if f.ListIngestConfigurationsFn != nil {
+		return f.ListIngestConfigurationsFn(ctx, region, q)
+	}
+	return f.listIngest(q)
 }
 
 func (f *Fake) GetIngestConfiguration(ctx context.Context, region ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-	f.count("GetIngestConfiguration")
-	if f.GetIngestConfigurationFn == nil {
-		return ivs.IngestConfiguration{}, missing("GetIngestConfiguration")
+	if err := f.enter(ctx, "GetIngestConfiguration"); err != nil {
+		return ivs.IngestConfiguration{}, err
 	}
-	return f.GetIngestConfigurationFn(ctx, region, arn)
+	if f.GetIngestConfigurationFn != nil {
+		return f.GetIngestConfigurationFn(ctx, region, arn)
+	}
+	return f.getIngest(arn, false)
 }
 
 func (f *Fake) RevealStreamKeys(ctx context.Context, region ivs.Region, arn string) (ivs.IngestConfiguration, error) {
-	f.count("RevealStreamKeys")
-	if f.RevealStreamKeysFn == nil {
-		return ivs.IngestConfiguration{}, missing("GetIngestConfiguration")
+	if err := f.enter(ctx, "RevealStreamKeys"); err != nil {
+		return ivs.IngestConfiguration{}, err
 	}
-	return f.RevealStreamKeysFn(ctx, region, arn)
+	if f.RevealStreamKeysFn != nil {
+		return f.RevealStreamKeysFn(ctx, region, arn)
+	}
+	return f.getIngest(arn, true)
 }
 
 func (f *Fake) CreateIngestConfiguration(ctx context.Context, region ivs.Region, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error) {
-	f.count("CreateIngestConfiguration")
-	if f.CreateIngestFn == nil {
-		return ivs.IngestConfiguration{}, missing("CreateIngestConfiguration")
+	f.recordWrite(Write{Op: "CreateIngestConfiguration", Create: in})
+	if err := f.enter(ctx, "CreateIngestConfiguration"); err != nil {
+		return ivs.IngestConfiguration{}, err
 	}
-	return f.CreateIngestFn(ctx, region, in)
+	if f.CreateIngestFn != nil {
+		return f.CreateIngestFn(ctx, region, in)
+	}
+	return f.createIngest(region, in)
 }
 
 func (f *Fake) UpdateIngestConfiguration(ctx context.Context, region ivs.Region, in ivs.UpdateIngestInput) (ivs.IngestConfiguration, error) {
-	f.count("UpdateIngestConfiguration")
-	if f.UpdateIngestFn == nil {
-		return ivs.IngestConfiguration{}, missing("UpdateIngestConfiguration")
+	f.recordWrite(Write{Op: "UpdateIngestConfiguration", Update: in})
+	if err := f.enter(ctx, "UpdateIngestConfiguration"); err != nil {
+		return ivs.IngestConfiguration{}, err
 	}
-	return f.UpdateIngestFn(ctx, region, in)
+	if f.UpdateIngestFn != nil {
+		return f.UpdateIngestFn(ctx, region, in)
+	}
+	return f.updateIngest(in)
 }
 
 func (f *Fake) DeleteIngestConfiguration(ctx context.Context, region ivs.Region, arn string, force bool) error {
-	f.count("DeleteIngestConfiguration")
-	if f.DeleteIngestFn == nil {
-		return missing("DeleteIngestConfiguration")
+	f.recordWrite(Write{Op: "DeleteIngestConfiguration", ARN: arn, Force: force})
+	if err := f.enter(ctx, "DeleteIngestConfiguration"); err != nil {
+		return err
 	}
-	return f.DeleteIngestFn(ctx, region, arn, force)
+	if f.DeleteIngestFn != nil {
+		return f.DeleteIngestFn(ctx, region, arn, force)
+	}
+	return f.deleteIngest(arn, force)
 }
