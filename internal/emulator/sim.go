@@ -156,20 +156,20 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 		}
 		switch t {
 		case 0: // both encoders should be up: bring back any that is not
-			for _, cr := range c.creds {
-				_, _ = e.publish(w, cr.streamKey, now, e.simIDs)
+			for k := range c.creds {
+				e.simConnect(w, keyRef{c, k}, now)
 			}
 			enc.down = -1
 		case flapDropAt:
 			k := enc.next
 			codes := [...]errorCode{codeBitrateExceeded, codeResolutionExceeded, codeNone}
 			code := codes[e.simRand.IntN(len(codes))]
-			if e.unpublish(w, c.creds[k].streamKey, now, code) == nil {
+			if e.dropEncoder(w, keyRef{c, k}, now, code) == nil {
 				enc.down = k
 			}
 		case flapRejoinAt:
 			if enc.down >= 0 {
-				_, _ = e.publish(w, c.creds[enc.down].streamKey, now, e.simIDs)
+				e.simConnect(w, keyRef{c, enc.down}, now)
 				enc.next = 1 - enc.down
 				enc.down = -1
 			}
@@ -180,9 +180,18 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 		}
 		switch t {
 		case 0:
-			_, _ = e.publish(w, c.streamKey, now, e.simIDs)
+			e.simConnect(w, keyRef{c, -1}, now)
 		case cycleStopAt:
-			_ = e.unpublish(w, c.streamKey, now, codeNone)
+			_ = e.dropEncoder(w, keyRef{c, -1}, now, codeNone)
 		}
 	}
+}
+
+// simConnect brings a scripted encoder up unless it is connected already (a
+// real encoder does not dial in twice, so no REUSE_OF_STREAM_KEY).
+func (e *Emulator) simConnect(w *world, ref keyRef, now int64) {
+	if _, p := w.encoderParticipant(ref); p != nil && p.connected {
+		return
+	}
+	_, _ = e.connectEncoder(w, ref, now, e.simIDs)
 }

@@ -21,9 +21,19 @@ type world struct {
 	keys map[string]keyRef
 }
 
+// keyRef names one encoder of a configuration: a redundant configuration's
+// credential (cred 0 or 1) or the configuration's own key (cred -1).
 type keyRef struct {
 	cfg  *ingestConfig
 	cred int
+}
+
+// participantID is the participant the encoder publishes as.
+func (k keyRef) participantID() string {
+	if k.cred >= 0 {
+		return k.cfg.creds[k.cred].participantID
+	}
+	return k.cfg.participantID
 }
 
 func newWorld(region, account string) *world {
