@@ -164,6 +164,9 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 			k := enc.next
 			codes := [...]errorCode{codeBitrateExceeded, codeResolutionExceeded, codeNone}
 			code := codes[e.simRand.IntN(len(codes))]
+			if _, other := w.encoderParticipant(keyRef{c, 1 - k}); other == nil || !other.connected {
+				break // the other encoder is down (e.g. held on cue): this one carries on
+			}
 			if e.dropEncoder(w, keyRef{c, k}, now, code) == nil {
 				enc.down = k
 			}
@@ -187,9 +190,13 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 	}
 }
 
-// simConnect brings a scripted encoder up unless it is connected already (a
-// real encoder does not dial in twice, so no REUSE_OF_STREAM_KEY).
+// simConnect brings a scripted encoder up unless it is held down on cue or
+// connected already (a real encoder does not dial in twice, so no
+// REUSE_OF_STREAM_KEY).
 func (e *Emulator) simConnect(w *world, ref keyRef, now int64) {
+	if *ref.held() {
+		return
+	}
 	if _, p := w.encoderParticipant(ref); p != nil && p.connected {
 		return
 	}

@@ -28,6 +28,22 @@ type keyRef struct {
 	cred int
 }
 
+// encoders are the configuration's encoders: its two credentials when
+// redundant, else its own key.
+func (c *ingestConfig) encoders() []keyRef {
+	if c.redundant {
+		refs := make([]keyRef, len(c.creds))
+		for i := range c.creds {
+			refs[i] = keyRef{c, i}
+		}
+		return refs
+	}
+	return []keyRef{{c, -1}}
+}
+
+// held reports (and sets) whether the encoder is held down on cue.
+func (k keyRef) held() *bool { return &k.cfg.held[max(k.cred, 0)] }
+
 // participantID is the participant the encoder publishes as.
 func (k keyRef) participantID() string {
 	if k.cred >= 0 {
@@ -112,6 +128,9 @@ type ingestConfig struct {
 	attrs, tags   map[string]string
 	redundant     bool
 	creds         []credential // two when redundant, one per encoder
+	// held marks encoders dropped on cue (index: encoder A or the single
+	// encoder 0, B 1): the simulator leaves them down until recovered on cue.
+	held [2]bool
 }
 
 type credential struct {
