@@ -42,6 +42,12 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request, path strin
 		serveCue(w, r, e.cueDrop)
 	case path == "encoder/recover" && r.Method == http.MethodPost:
 		serveCue(w, r, e.cueRecover)
+	case path == "session/end" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueEndSession)
+	case path == "participants/add" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueAddParticipants)
+	case path == "participants/remove" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueRemoveParticipants)
 	default:
 		adminError(w, http.StatusNotFound, "NotFound", "unknown admin endpoint "+r.Method+" /_emulator/"+path)
 	}

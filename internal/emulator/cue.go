@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -336,4 +337,174 @@ func parseErrorCode(name string) (errorCode, error) {
 		return codeNone, badRequest("unknown errorCode %s", name)
 	}
 	return code, nil
+}
+
+type cueStageReq struct {
+	Region string `json:"region"`
+	Stage  string `json:"stage"` // id or ARN
+}
+
+type cueEncoderName struct {
+	IngestConfigurationArn string `json:"ingestConfigurationArn"`
+	Encoder                string `json:"encoder"`
+}
+
+// cueEndSession: POST /_emulator/session/end. Everyone connected leaves, the
+// session ends now, and the stage's encoders that were connected are held.
+func (e *Emulator) cueEndSession(r *http.Request) (any, error) {
+	var req cueStageReq
+	if err := cueDecode(r, &req); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	w, st, now, err := e.cueStage(req.Region, req.Stage)
+	if err != nil {
+		return nil, err
+	}
+	s := st.active
+	if s == nil {
+		return nil, conflict("stage %s has no live session", st.arn)
+	}
+	held := []cueEncoderName{}
+	for _, cfg := range w.ingests {
+		for _, ref := range cfg.encoders() {
+			if st2, p := w.encoderParticipant(ref); st2 == st && p != nil && p.connected {
+				*ref.held() = true
+				held = append(held, cueEncoderName{cfg.arn, ref.name()})
+			}
+		}
+	}
+	left := s.connected
+	e.endSession(st, now)
+	e.log.Info("emulator: cue", "cue", "end-session", "stageArn", st.arn, "sessionId", s.id, "left", left)
+	return struct {
+		StageArn     string           `json:"stageArn"`
+		SessionID    string           `json:"sessionId"`
+		EndTime      string           `json:"endTime"`
+		Left         int              `json:"left"`         // participants that were connected
+		HeldEncoders []cueEncoderName `json:"heldEncoders"` // encoders dropped, held until recovered
+	}{st.arn, s.id, isoTime(s.end), left, held}, nil
+}
+
+type cueAddReq struct {
+	cueStageReq
+	Count        int    `json:"count"`
+	Published    bool   `json:"published"`
+	UserIDPrefix string `json:"userIdPrefix"` // default "cue-publisher-" or "cue-viewer-"
+}
+
+type cueParticipantsOut struct {
+	StageArn       string   `json:"stageArn"`
+	SessionID      string   `json:"sessionId"`
+	ParticipantIDs []string `json:"participantIds"` // added, or removed
+	Connected      int      `json:"connected"`      // in the session now
+	Publishing     int      `json:"publishing"`     // in the session now
+}
+
+func cueCount(n int) error {
+	if n < 1 || n > maxCueParticipants {
+		return badRequest("count must be between 1 and %d, got %d", maxCueParticipants, n)
+	}
+	return nil
+}
+
+// cueAddParticipants: POST /_emulator/participants/add. WebRTC participants
+// join the stage's live session (opened if none is live, as a first join
+// does); viewers subscribe to up to 3 publishers, publishers publish.
+func (e *Emulator) cueAddParticipants(r *http.Request) (any, error) {
+	var req cueAddReq
+	if err := cueDecode(r, &req); err != nil {
+		return nil, err
+	}
+	if err := cueCount(req.Count); err != nil {
+		return nil, err
+	}
+	prefix := req.UserIDPrefix
+	if prefix == "" {
+		prefix = "cue-viewer-"
+		if req.Published {
+			prefix = "cue-publisher-"
+		}
+	}
+	if len(prefix) > 100 {
+		return nil, badRequest("userIdPrefix must be at most 100 characters")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, st, now, err := e.cueStage(req.Region, req.Stage)
+	if err != nil {
+		return nil, err
+	}
+	if req.Published {
+		publishing := 0
+		if st.active != nil {
+			publishing = st.active.publishing
+		}
+		if publishing+req.Count > maxPublishersPerStage {
+			return nil, badRequest("stage %s has %d publishers: %d more would exceed the limit of %d publishers per stage",
+				st.arn, publishing, req.Count, maxPublishersPerStage)
+		}
+	}
+	s := e.ensureSession(st, now, e.ids)
+	pubs := s.publishers(maxSubscribed)
+	ids := make([]string, 0, req.Count)
+	for range req.Count {
+		st.cued++
+		p := e.join(st, &participant{id: e.ids.participantID(), userID: prefix + strconv.Itoa(st.cued),
+			client: uint16(1 + st.cued%(len(clientProfiles)-1)), protocol: protoWHIP}, now, e.ids)
+		if req.Published {
+			s.startPublishing(p, now)
+		} else {
+			p.subscribe(pubs, now, 0)
+		}
+		ids = append(ids, p.id)
+	}
+	e.log.Info("emulator: cue", "cue", "add-participants", "stageArn", st.arn, "sessionId", s.id,
+		"count", req.Count, "published", req.Published)
+	return cueParticipantsOut{st.arn, s.id, ids, s.connected, s.publishing}, nil
+}
+
+type cueRemoveReq struct {
+	cueStageReq
+	Count int `json:"count"`
+}
+
+// cueRemoveParticipants: POST /_emulator/participants/remove. The N most
+// recently joined connected WebRTC participants (not encoders, not
+// replicas) leave.
+func (e *Emulator) cueRemoveParticipants(r *http.Request) (any, error) {
+	var req cueRemoveReq
+	if err := cueDecode(r, &req); err != nil {
+		return nil, err
+	}
+	if err := cueCount(req.Count); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, st, now, err := e.cueStage(req.Region, req.Stage)
+	if err != nil {
+		return nil, err
+	}
+	s := st.active
+	if s == nil {
+		return nil, conflict("stage %s has no live session", st.arn)
+	}
+	var leaving []*participant
+	for i := len(s.parts) - 1; i >= 0 && len(leaving) < req.Count; i-- {
+		if p := s.parts[i]; p.connected && p.ingestArn == "" && p.replType == replNone {
+			leaving = append(leaving, p)
+		}
+	}
+	if len(leaving) < req.Count {
+		return nil, conflict("stage %s has %d connected WebRTC participants: cannot remove %d", st.arn, len(leaving), req.Count)
+	}
+	ids := make([]string, 0, len(leaving))
+	for _, p := range leaving {
+		s.leave(p, now, codeNone)
+		ids = append(ids, p.id)
+	}
+	e.log.Info("emulator: cue", "cue", "remove-participants", "stageArn", st.arn, "sessionId", s.id, "count", req.Count)
+	return cueParticipantsOut{st.arn, s.id, ids, s.connected, s.publishing}, nil
 }

@@ -367,3 +367,235 @@ func TestUnpublishByKeyHolds(t *testing.T) {
 		t.Fatalf("recovered: %+v", enc)
 	}
 }
+
+func TestCueEndSession(t *testing.T) {
+	v := newEnv(t, SeedDemo)
+	c := v.client("us-east-1")
+	stage, session := v.stageNamed("us-east-1", "studio-b")
+	red := v.ingestNamed("us-east-1", "studio-b-redundant")
+	gfx := v.ingestNamed("us-east-1", "studio-b-graphics")
+	host := must(c.ListParticipants(ctx(), &ivsrealtime.ListParticipantsInput{StageArn: &stage, SessionId: &session, FilterByUserId: aws.String("host-studio-b")})).Participants[0]
+	connected := len(listAll(t, c, &ivsrealtime.ListParticipantsInput{StageArn: &stage, SessionId: &session, FilterByState: types.ParticipantStateConnected}, nil))
+
+	v.clock.Advance(90 * time.Second)
+	var got struct {
+		StageArn, SessionID, EndTime string
+		Left                         int
+		HeldEncoders                 []cueEncoderName
+	}
+	v.cue("session/end", fmt.Sprintf(`{"stage":%q}`, stage), &got)
+	want := []cueEncoderName{{red.arn, "A"}, {red.arn, "B"}, {gfx.arn, "A"}}
+	if got.StageArn != stage || got.SessionID != session || got.EndTime != "2026-04-20T15:01:30.000Z" || got.Left != connected ||
+		fmt.Sprint(got.HeldEncoders) != fmt.Sprint(want) {
+		t.Fatalf("end: %+v (connected %d)", got, connected)
+	}
+
+	check := func() {
+		t.Helper()
+		if st := must(c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stage})).Stage; st.ActiveSessionId != nil {
+			t.Fatalf("activeSessionId %s", *st.ActiveSessionId)
+		}
+		ended := must(c.GetStageSession(ctx(), &ivsrealtime.GetStageSessionInput{StageArn: &stage, SessionId: &session})).StageSession
+		if ended.EndTime == nil || !ended.EndTime.Equal(testEpoch.Add(90*time.Second)) {
+			t.Fatalf("endTime %v", ended.EndTime)
+		}
+		if n := len(listAll(t, c, &ivsrealtime.ListParticipantsInput{StageArn: &stage, SessionId: &session, FilterByState: types.ParticipantStateConnected}, nil)); n != 0 {
+			t.Fatalf("%d still connected", n)
+		}
+		for _, ic := range must(c.ListIngestConfigurations(ctx(), &ivsrealtime.ListIngestConfigurationsInput{FilterByStageArn: &stage})).IngestConfigurations {
+			if ic.State != types.IngestConfigurationStateInactive {
+				t.Fatalf("%s is %s", *ic.Name, ic.State)
+			}
+		}
+	}
+	check()
+	if e := tail(eventsOf(t, c, stage, session, *host.ParticipantId), 2); e != "PUBLISH_STOPPED@15:01:30,LEFT@15:01:30" {
+		t.Fatalf("host's events end %s", e)
+	}
+	if e := tail(eventsOf(t, c, stage, session, red.creds[1].participantID), 2); e != "PUBLISH_STOPPED@15:01:30,LEFT@15:01:30" {
+		t.Fatalf("encoder B's events end %s", e)
+	}
+	if code, msg := v.adminFailure("POST", "session/end", fmt.Sprintf(`{"stage":%q}`, stage)); code != 409 || !strings.Contains(msg, "no live session") {
+		t.Fatalf("ending again: %d %s", code, msg)
+	}
+
+	// The simulator does not reopen it: its encoders are held.
+	v.stepTo(2*flapPeriod + 1)
+	check()
+
+	// Recovering an encoder opens a new session, as a real encoder would.
+	var rec cueIngestOut
+	v.cue("encoder/recover", fmt.Sprintf(`{"ingestConfiguration":%q,"encoder":"B"}`, red.arn), &rec)
+	st := must(c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stage})).Stage
+	if st.ActiveSessionId == nil || *st.ActiveSessionId == session || rec.SessionID != *st.ActiveSessionId || rec.State != "ACTIVE" {
+		t.Fatalf("after recovery: stage %v, %+v", st.ActiveSessionId, rec)
+	}
+	if p := must(c.GetParticipant(ctx(), &ivsrealtime.GetParticipantInput{StageArn: &stage, SessionId: st.ActiveSessionId, ParticipantId: &red.creds[1].participantID})).Participant; p.State != types.ParticipantStateConnected || !p.Published {
+		t.Fatalf("B in the new session: %+v", p)
+	}
+
+	for _, tc := range []struct {
+		body string
+		code int
+		msg  string
+	}{
+		{`{}`, 400, "stage is required"},
+		{`{"stage":"nope"}`, 404, "stage nope not found in us-east-1"},
+		{`{"region":"eu-west-1","stage":"` + stage + `"}`, 400, "does not match"},
+		{`{"stage":"` + stage + `","count":1}`, 400, `unknown field "count"`},
+	} {
+		if code, msg := v.adminFailure("POST", "session/end", tc.body); code != tc.code || !strings.Contains(msg, tc.msg) {
+			t.Errorf("%s: %d %s, want %d %q", tc.body, code, msg, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestCueAddAndRemoveParticipants(t *testing.T) {
+	v := newEnv(t, SeedEmpty)
+	c := v.client("us-east-1")
+	stArn := *must(c.CreateStage(ctx(), &ivsrealtime.CreateStageInput{Name: aws.String("crowd")})).Stage.Arn
+	stID := stArn[strings.LastIndex(stArn, "/")+1:]
+
+	// 500 viewers open a session, as a first join does.
+	var added cueParticipantsOut
+	v.cue("participants/add", fmt.Sprintf(`{"stage":%q,"count":500}`, stID), &added)
+	session := aws.ToString(must(c.GetStage(ctx(), &ivsrealtime.GetStageInput{Arn: &stArn})).Stage.ActiveSessionId)
+	if session == "" || added.SessionID != session || added.StageArn != stArn || len(added.ParticipantIDs) != 500 || added.Connected != 500 || added.Publishing != 0 {
+		t.Fatalf("added: %s %s %d %d %d", added.SessionID, session, len(added.ParticipantIDs), added.Connected, added.Publishing)
+	}
+	pages := 0
+	all := listAll(t, c, &ivsrealtime.ListParticipantsInput{StageArn: &stArn, SessionId: &session, MaxResults: aws.Int32(100)}, func() { pages++ })
+	if len(all) != 500 || pages != 5 {
+		t.Fatalf("%d participants in %d pages", len(all), pages)
+	}
+	for i, p := range all {
+		if *p.ParticipantId != added.ParticipantIDs[i] || aws.ToString(p.UserId) != fmt.Sprintf("cue-viewer-%d", i+1) ||
+			p.State != types.ParticipantStateConnected || p.Published || p.RedundantIngest || p.IngestConfigurationArn != nil {
+			t.Fatalf("participant %d: %+v", i, p)
+		}
+	}
+	if e := strings.Join(eventsOf(t, c, stArn, session, added.ParticipantIDs[0]), ","); e != "JOINED@15:00:00" {
+		t.Fatalf("viewer events %s", e)
+	}
+
+	// Publishers publish; a later viewer subscribes to them.
+	v.clock.Advance(time.Second)
+	var pubs cueParticipantsOut
+	v.cue("participants/add", fmt.Sprintf(`{"region":"us-east-1","stage":%q,"count":2,"published":true,"userIdPrefix":"guest-"}`, stArn), &pubs)
+	if pubs.Publishing != 2 || pubs.Connected != 502 {
+		t.Fatalf("publishers: %+v", pubs)
+	}
+	published := listAll(t, c, &ivsrealtime.ListParticipantsInput{StageArn: &stArn, SessionId: &session, FilterByPublished: true}, nil)
+	if len(published) != 2 || aws.ToString(published[0].UserId) != "guest-501" || aws.ToString(published[1].UserId) != "guest-502" {
+		t.Fatalf("published: %+v", published)
+	}
+	if e := strings.Join(eventsOf(t, c, stArn, session, pubs.ParticipantIDs[1]), ","); e != "JOINED@15:00:01,PUBLISH_STARTED@15:00:01" {
+		t.Fatalf("publisher events %s", e)
+	}
+	p := must(c.GetParticipant(ctx(), &ivsrealtime.GetParticipantInput{StageArn: &stArn, SessionId: &session, ParticipantId: &pubs.ParticipantIDs[0]})).Participant
+	if p.Protocol != types.ParticipantProtocolWhip || p.BrowserName == nil || *p.BrowserName == "" {
+		t.Fatalf("a WebRTC participant: %+v", p)
+	}
+	var late cueParticipantsOut
+	v.cue("participants/add", fmt.Sprintf(`{"stage":%q,"count":1}`, stArn), &late)
+	evs := must(c.ListParticipantEvents(ctx(), &ivsrealtime.ListParticipantEventsInput{StageArn: &stArn, SessionId: &session, ParticipantId: &late.ParticipantIDs[0]})).Events
+	if len(evs) != 3 || evs[1].Name != types.EventNameSubscribeStarted || aws.ToString(evs[1].RemoteParticipantId) != pubs.ParticipantIDs[0] ||
+		aws.ToString(evs[2].RemoteParticipantId) != pubs.ParticipantIDs[1] {
+		t.Fatalf("late viewer events %+v", evs)
+	}
+
+	// 12 publishers per stage.
+	if code, msg := v.adminFailure("POST", "participants/add", fmt.Sprintf(`{"stage":%q,"count":11,"published":true}`, stArn)); code != 400 ||
+		!strings.Contains(msg, "has 2 publishers: 11 more would exceed the limit of 12 publishers per stage") {
+		t.Fatalf("13 publishers: %d %s", code, msg)
+	}
+	var ten cueParticipantsOut
+	v.cue("participants/add", fmt.Sprintf(`{"stage":%q,"count":10,"published":true}`, stArn), &ten)
+	if ten.Publishing != 12 {
+		t.Fatalf("12 publishers: %+v", ten)
+	}
+	if code, _ := v.adminFailure("POST", "participants/add", fmt.Sprintf(`{"stage":%q,"count":1,"published":true}`, stArn)); code != 400 {
+		t.Fatalf("a 13th publisher: %d", code)
+	}
+
+	// Remove: the most recent leave.
+	v.clock.Advance(time.Second)
+	var removed cueParticipantsOut
+	v.cue("participants/remove", fmt.Sprintf(`{"stage":%q,"count":3}`, stArn), &removed)
+	want := []string{ten.ParticipantIDs[9], ten.ParticipantIDs[8], ten.ParticipantIDs[7]}
+	if fmt.Sprint(removed.ParticipantIDs) != fmt.Sprint(want) || removed.Publishing != 9 || removed.Connected != 513-3 {
+		t.Fatalf("removed %+v, want %v", removed, want)
+	}
+	for _, id := range removed.ParticipantIDs {
+		if s, _ := participantState(t, c, stArn, session, id); s != types.ParticipantStateDisconnected {
+			t.Fatalf("%s is %s", id, s)
+		}
+		if e := tail(eventsOf(t, c, stArn, session, id), 2); e != "PUBLISH_STOPPED@15:00:02,LEFT@15:00:02" {
+			t.Fatalf("events end %s", e)
+		}
+	}
+	if n := len(listAll(t, c, &ivsrealtime.ListParticipantsInput{StageArn: &stArn, SessionId: &session, FilterByState: types.ParticipantStateConnected, MaxResults: aws.Int32(100)}, nil)); n != 510 {
+		t.Fatalf("%d connected", n)
+	}
+	// Freed publisher slots can be used again.
+	v.cue("participants/add", fmt.Sprintf(`{"stage":%q,"count":3,"published":true}`, stArn), nil)
+
+	for _, tc := range []struct {
+		path, body string
+		code       int
+		msg        string
+	}{
+		{"participants/add", `{"stage":"` + stArn + `"}`, 400, "count must be between 1 and 10000, got 0"},
+		{"participants/add", `{"stage":"` + stArn + `","count":10001}`, 400, "count must be between 1 and 10000, got 10001"},
+		{"participants/add", `{"stage":"` + stArn + `","count":-1}`, 400, "count must be between 1 and 10000"},
+		{"participants/add", `{"stage":"` + stArn + `","count":1,"userIdPrefix":"` + strings.Repeat("x", 101) + `"}`, 400, "userIdPrefix"},
+		{"participants/add", `{"stage":"nope","count":1}`, 404, "stage nope not found"},
+		{"participants/add", `{"stage":"arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA","count":1}`, 404, "not found"},
+		{"participants/add", `{"count":1}`, 400, "stage is required"},
+		{"participants/add", `{"stage":"` + stArn + `","count":"5"}`, 400, "invalid JSON body"},
+		{"participants/remove", `{"stage":"` + stArn + `","count":0}`, 400, "count must be between 1 and 10000"},
+		{"participants/remove", `{"stage":"` + stArn + `","count":10000}`, 409, "has 513 connected WebRTC participants: cannot remove 10000"},
+		{"participants/remove", `{"stage":"` + stArn + `","count":1,"published":true}`, 400, `unknown field "published"`},
+	} {
+		if code, msg := v.adminFailure("POST", tc.path, tc.body); code != tc.code || !strings.Contains(msg, tc.msg) {
+			t.Errorf("%s %s: %d %s, want %d %q", tc.path, tc.body, code, msg, tc.code, tc.msg)
+		}
+	}
+
+	// Removing from a stage without a live session.
+	stB := *must(c.CreateStage(ctx(), &ivsrealtime.CreateStageInput{})).Stage.Arn
+	if code, msg := v.adminFailure("POST", "participants/remove", fmt.Sprintf(`{"stage":%q,"count":1}`, stB)); code != 409 || !strings.Contains(msg, "no live session") {
+		t.Fatalf("remove without a session: %d %s", code, msg)
+	}
+}
+
+// TestCueRemoveSparesEncoders: encoders and replicas are not WebRTC
+// participants to remove; the demo keynote's publishers count toward 12.
+func TestCueRemoveSparesEncoders(t *testing.T) {
+	v := newEnv(t, SeedDemo)
+	stage, _ := v.stageNamed("us-east-1", "sports-feed-1")
+	v.e.mu.Lock()
+	viewers := 0
+	for _, p := range v.e.worlds["us-east-1"].stageByArn(stage).active.parts {
+		if p.connected && p.ingestArn == "" {
+			viewers++
+		}
+	}
+	v.e.mu.Unlock()
+	var removed cueParticipantsOut
+	v.cue("participants/remove", fmt.Sprintf(`{"stage":%q,"count":%d}`, stage, viewers), &removed)
+	if removed.Connected != 1 || removed.Publishing != 1 {
+		t.Fatalf("after removing %d viewers: %+v", viewers, removed)
+	}
+	code, msg := v.adminFailure("POST", "participants/remove", fmt.Sprintf(`{"stage":%q,"count":1}`, stage))
+	if code != 409 || !strings.Contains(msg, "has 0 connected WebRTC participants") {
+		t.Fatalf("%d %s", code, msg)
+	}
+	if enc := v.cueIngests("us-east-1")["sports-feed-1-redundant"].Encoders; !enc[1].Publishing {
+		t.Fatalf("an encoder was removed: %+v", enc)
+	}
+	keynote, _ := v.stageNamed("us-east-1", "main-stage-keynote")
+	if code, msg := v.adminFailure("POST", "participants/add", fmt.Sprintf(`{"stage":%q,"count":6,"published":true}`, keynote)); code != 400 || !strings.Contains(msg, "has 7 publishers") {
+		t.Fatalf("keynote: %d %s", code, msg)
+	}
+}

@@ -34,6 +34,14 @@ func (e *Emulator) join(st *stage, p *participant, now int64, ids *idGen) *parti
 	return p
 }
 
+// subscribe records SUBSCRIBE_STARTED to each publisher, the first at at,
+// the next step ms apart.
+func (p *participant) subscribe(pubs []*participant, at, step int64) {
+	for i, pub := range pubs {
+		p.events = append(p.events, event{at: at + step*int64(i), name: evSubscribeStarted, remote: pub.id})
+	}
+}
+
 // startPublishing marks a connected participant as publishing.
 func (s *session) startPublishing(p *participant, now int64) {
 	if p.publishing || !p.connected {

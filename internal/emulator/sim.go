@@ -122,9 +122,7 @@ func (e *Emulator) newViewer(st *stage, at int64, pubs []*participant) *particip
 		p.protocol = protoUnknown
 	}
 	p = e.join(st, p, at, e.simIDs)
-	for i, pub := range pubs {
-		p.events = append(p.events, event{at: at + int64(150+40*i), name: evSubscribeStarted, remote: pub.id})
-	}
+	p.subscribe(pubs, at+150, 40)
 	return p
 }
 

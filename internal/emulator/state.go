@@ -73,7 +73,8 @@ type stage struct {
 	sessions []*session // ascending seq (start time)
 	active   *session
 
-	sim simStage // what the simulator does here (zero: nothing)
+	sim  simStage // what the simulator does here (zero: nothing)
+	cued int      // participants added on cue so far, for user ids
 
 	// tokens are participant ids of issued tokens, with their expiry (Unix
 	// ms), so DisconnectParticipant can revoke a token nobody joined with.
