@@ -92,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
   Go SDK:   ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(%[1]q) })
   STS:      sts GetCallerIdentity answers on the same URL (account %[2]s)
   Admin:    curl %[1]s/_emulator/faults    (PUT to change; POST /_emulator/reset, /_emulator/step, /_emulator/publish)
+  Cues:     curl %[1]s/_emulator/ingest    (encoders, no stream keys; POST /_emulator/encoder/drop, /_emulator/encoder/recover,
+            /_emulator/session/end, /_emulator/participants/add, /_emulator/participants/remove: internal/emulator/README.md)
 
 Any credentials work (signatures are not checked); the region comes from the signature.
 `, base, emu.AccountID(), c.opts.Seed, c.simulate)

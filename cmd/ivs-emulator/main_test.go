@@ -74,6 +74,18 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "main-stage-keynote") {
 		t.Fatalf("ListStages: %d %s", resp.StatusCode, body)
 	}
+	if !strings.Contains(out.String(), base+"/_emulator/ingest") || !strings.Contains(out.String(), "/_emulator/encoder/drop") {
+		t.Errorf("missing cue hint in %q", out.String())
+	}
+	resp, err = http.Get(base + "/_emulator/ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"encoders"`) || strings.Contains(string(body), "rt_") {
+		t.Fatalf("GET /_emulator/ingest: %d %s", resp.StatusCode, body)
+	}
 	cancel()
 	select {
 	case err := <-done:

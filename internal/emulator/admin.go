@@ -8,8 +8,8 @@ import (
 )
 
 // serveAdmin is the emulator's own API under /_emulator/: faults, reset,
-// step, and encoders publishing with a stream key. It is never subject to
-// injected faults.
+// step, encoders publishing with a stream key, and cues (cue.go). It is
+// never subject to injected faults.
 func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request, path string) {
 	switch {
 	case path == "faults" && r.Method == http.MethodGet:
@@ -36,6 +36,18 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request, path strin
 		adminJSON(w, http.StatusOK, map[string]string{"status": "ok", "accountId": e.opts.AccountID})
 	case (path == "publish" || path == "unpublish") && r.Method == http.MethodPost:
 		e.adminPublish(w, r, path == "publish")
+	case path == "ingest" && r.Method == http.MethodGet:
+		serveCue(w, r, e.cueListIngest)
+	case path == "encoder/drop" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueDrop)
+	case path == "encoder/recover" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueRecover)
+	case path == "session/end" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueEndSession)
+	case path == "participants/add" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueAddParticipants)
+	case path == "participants/remove" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueRemoveParticipants)
 	default:
 		adminError(w, http.StatusNotFound, "NotFound", "unknown admin endpoint "+r.Method+" /_emulator/"+path)
 	}
@@ -58,13 +70,10 @@ func (e *Emulator) adminPublish(w http.ResponseWriter, r *http.Request, connect 
 	if req.Region == "" {
 		req.Region = "us-east-1"
 	}
-	code := codeNone
-	if req.ErrorCode != "" {
-		code = errorCodeByName(req.ErrorCode)
-		if code == codeNone {
-			adminError(w, http.StatusBadRequest, "BadRequest", "unknown errorCode "+req.ErrorCode)
-			return
-		}
+	code, err := parseErrorCode(req.ErrorCode)
+	if err != nil {
+		writeAdminErr(w, err)
+		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -75,7 +84,6 @@ func (e *Emulator) adminPublish(w http.ResponseWriter, r *http.Request, connect 
 	}
 	now := ms(e.clock.Now())
 	e.settle(wld, now)
-	var err error
 	var res publishResult
 	if connect {
 		res, err = e.publish(wld, req.StreamKey, now, e.ids)
@@ -87,6 +95,9 @@ func (e *Emulator) adminPublish(w http.ResponseWriter, r *http.Request, connect 
 		adminError(w, http.StatusConflict, ae.Type, ae.Message)
 		return
 	}
+	// Publishing by key is a recovery on cue; unpublishing a drop on cue,
+	// which the simulator leaves alone.
+	*wld.keys[req.StreamKey].held() = !connect
 	if connect {
 		adminJSON(w, http.StatusOK, res)
 		return

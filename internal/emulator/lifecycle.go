@@ -34,6 +34,14 @@ func (e *Emulator) join(st *stage, p *participant, now int64, ids *idGen) *parti
 	return p
 }
 
+// subscribe records SUBSCRIBE_STARTED to each publisher, the first at at,
+// the next step ms apart.
+func (p *participant) subscribe(pubs []*participant, at, step int64) {
+	for i, pub := range pubs {
+		p.events = append(p.events, event{at: at + step*int64(i), name: evSubscribeStarted, remote: pub.id})
+	}
+}
+
 // startPublishing marks a connected participant as publishing.
 func (s *session) startPublishing(p *participant, now int64) {
 	if p.publishing || !p.connected {
@@ -122,31 +130,32 @@ func (e *Emulator) publish(w *world, key string, now int64, ids *idGen) (publish
 	if !ok {
 		return publishResult{}, &apiError{"INVALID_STREAM_KEY", "The stream key is not valid"}
 	}
-	c := ref.cfg
-	if c.redundant && ref.cred < 0 {
+	if ref.cfg.redundant && ref.cred < 0 {
 		return publishResult{}, &apiError{"INVALID_STREAM_KEY", "This configuration uses redundant ingest: publish with one of its redundantIngestCredentials"}
 	}
-	st := w.stageByArn(c.stageArn)
+	return e.connectEncoder(w, ref, now, ids)
+}
+
+// connectEncoder joins an encoder to its configuration's stage (opening a
+// session if none is live) and starts publishing. A second encoder on a key
+// already in use is refused, and IVS records it on the participant holding
+// the key.
+func (e *Emulator) connectEncoder(w *world, ref keyRef, now int64, ids *idGen) (publishResult, error) {
+	c := ref.cfg
+	st, p := w.encoderParticipant(ref)
 	if st == nil {
 		return publishResult{}, &apiError{"INVALID_STREAM_KEY", "The ingest configuration is not attached to a stage"}
 	}
-	pid := c.participantID
-	if ref.cred >= 0 {
-		pid = c.creds[ref.cred].participantID
+	if p != nil && p.connected {
+		p.events = append(p.events, event{at: now, name: evPublishError, code: codeReuseOfStreamKey})
+		return publishResult{}, &apiError{"REUSE_OF_STREAM_KEY", "The stream key is already in use"}
 	}
-	if st.active != nil {
-		if p := st.active.participant(pid); p != nil && p.connected {
-			// A second encoder on a key already in use is refused, and IVS
-			// records it on the participant holding the key.
-			p.events = append(p.events, event{at: now, name: evPublishError, code: codeReuseOfStreamKey})
-			return publishResult{}, &apiError{"REUSE_OF_STREAM_KEY", "The stream key is already in use"}
-		}
-	}
+	pid := ref.participantID()
 	proto := protoRTMPS
 	if c.protocol == "RTMP" {
 		proto = protoRTMP
 	}
-	p := e.join(st, &participant{id: pid, userID: c.userID, attrs: c.attrs, ingestArn: c.arn,
+	p = e.join(st, &participant{id: pid, userID: c.userID, attrs: c.attrs, ingestArn: c.arn,
 		redundant: c.redundant, protocol: proto, client: profileEncoder}, now, ids)
 	p.userID, p.attrs, p.redundant = c.userID, c.attrs, c.redundant
 	st.active.startPublishing(p, now)
@@ -159,21 +168,29 @@ func (e *Emulator) unpublish(w *world, key string, now int64, code errorCode) er
 	if !ok {
 		return &apiError{"INVALID_STREAM_KEY", "The stream key is not valid"}
 	}
-	c := ref.cfg
-	pid := c.participantID
-	if ref.cred >= 0 {
-		pid = c.creds[ref.cred].participantID
-	}
-	st := w.stageByArn(c.stageArn)
-	if st == nil || st.active == nil {
-		return &apiError{"NOT_PUBLISHING", "No encoder is publishing with this key"}
-	}
-	p := st.active.participant(pid)
+	return e.dropEncoder(w, ref, now, code)
+}
+
+// dropEncoder disconnects a connected encoder: PUBLISH_ERROR (when code is
+// set), PUBLISH_STOPPED and LEFT at now.
+func (e *Emulator) dropEncoder(w *world, ref keyRef, now int64, code errorCode) error {
+	st, p := w.encoderParticipant(ref)
 	if p == nil || !p.connected {
 		return &apiError{"NOT_PUBLISHING", "No encoder is publishing with this key"}
 	}
 	st.active.leave(p, now, code)
 	return nil
+}
+
+// encoderParticipant finds the stage an encoder publishes to (nil if its
+// configuration has none) and its participant in the live session (nil if
+// no session is live or it has not joined it).
+func (w *world) encoderParticipant(ref keyRef) (*stage, *participant) {
+	st := w.stageByArn(ref.cfg.stageArn)
+	if st == nil || st.active == nil {
+		return st, nil
+	}
+	return st, st.active.participant(ref.participantID())
 }
 
 // disconnectIngest disconnects every encoder of a configuration (force delete).

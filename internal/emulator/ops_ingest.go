@@ -94,6 +94,7 @@ func setRedundant(w *world, cfg *ingestConfig, on bool, ids *idGen) {
 	w.forgetKeys(cfg)
 	cfg.redundant = on
 	cfg.creds = nil
+	cfg.held = [2]bool{}
 	if on {
 		for range 2 {
 			cfg.creds = append(cfg.creds, credential{ids.participantID(), streamKey(w.account, w.region, cfg.id)})

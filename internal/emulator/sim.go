@@ -122,9 +122,7 @@ func (e *Emulator) newViewer(st *stage, at int64, pubs []*participant) *particip
 		p.protocol = protoUnknown
 	}
 	p = e.join(st, p, at, e.simIDs)
-	for i, pub := range pubs {
-		p.events = append(p.events, event{at: at + int64(150+40*i), name: evSubscribeStarted, remote: pub.id})
-	}
+	p.subscribe(pubs, at+150, 40)
 	return p
 }
 
@@ -156,20 +154,23 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 		}
 		switch t {
 		case 0: // both encoders should be up: bring back any that is not
-			for _, cr := range c.creds {
-				_, _ = e.publish(w, cr.streamKey, now, e.simIDs)
+			for k := range c.creds {
+				e.simConnect(w, keyRef{c, k}, now)
 			}
 			enc.down = -1
 		case flapDropAt:
 			k := enc.next
 			codes := [...]errorCode{codeBitrateExceeded, codeResolutionExceeded, codeNone}
 			code := codes[e.simRand.IntN(len(codes))]
-			if e.unpublish(w, c.creds[k].streamKey, now, code) == nil {
+			if _, other := w.encoderParticipant(keyRef{c, 1 - k}); other == nil || !other.connected {
+				break // the other encoder is down (e.g. held on cue): this one carries on
+			}
+			if e.dropEncoder(w, keyRef{c, k}, now, code) == nil {
 				enc.down = k
 			}
 		case flapRejoinAt:
 			if enc.down >= 0 {
-				_, _ = e.publish(w, c.creds[enc.down].streamKey, now, e.simIDs)
+				e.simConnect(w, keyRef{c, enc.down}, now)
 				enc.next = 1 - enc.down
 				enc.down = -1
 			}
@@ -180,9 +181,22 @@ func (enc *simEncoder) step(e *Emulator, w *world, now int64) {
 		}
 		switch t {
 		case 0:
-			_, _ = e.publish(w, c.streamKey, now, e.simIDs)
+			e.simConnect(w, keyRef{c, -1}, now)
 		case cycleStopAt:
-			_ = e.unpublish(w, c.streamKey, now, codeNone)
+			_ = e.dropEncoder(w, keyRef{c, -1}, now, codeNone)
 		}
 	}
+}
+
+// simConnect brings a scripted encoder up unless it is held down on cue or
+// connected already (a real encoder does not dial in twice, so no
+// REUSE_OF_STREAM_KEY).
+func (e *Emulator) simConnect(w *world, ref keyRef, now int64) {
+	if *ref.held() {
+		return
+	}
+	if _, p := w.encoderParticipant(ref); p != nil && p.connected {
+		return
+	}
+	_, _ = e.connectEncoder(w, ref, now, e.simIDs)
 }

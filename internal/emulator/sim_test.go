@@ -193,3 +193,22 @@ func TestConcurrentTrafficAndSimulation(t *testing.T) {
 	}
 	<-done
 }
+
+// TestSimulatorRunningEncoderNotRedialled: when the pair is brought back up
+// each minute, the encoder that never dropped is left alone (no spurious
+// PUBLISH_ERROR REUSE_OF_STREAM_KEY).
+func TestSimulatorRunningEncoderNotRedialled(t *testing.T) {
+	v := newEnv(t, SeedDemo)
+	c := v.client("us-east-1")
+	stage, session := v.stageNamed("us-east-1", "studio-b")
+	cfg := v.ingestNamed("us-east-1", "studio-b-redundant")
+	v.stepTo(2*flapPeriod + 1)
+	for _, cr := range cfg.creds {
+		evs := must(c.ListParticipantEvents(ctx(), &ivsrealtime.ListParticipantEventsInput{StageArn: &stage, SessionId: &session, ParticipantId: aws.String(cr.participantID)})).Events
+		for _, e := range evs {
+			if e.ErrorCode == types.EventErrorCodeReuseOfStreamKey {
+				t.Fatalf("encoder %s: %s %s at %v", cr.participantID, e.Name, e.ErrorCode, e.EventTime)
+			}
+		}
+	}
+}

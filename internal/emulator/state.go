@@ -21,9 +21,35 @@ type world struct {
 	keys map[string]keyRef
 }
 
+// keyRef names one encoder of a configuration: a redundant configuration's
+// credential (cred 0 or 1) or the configuration's own key (cred -1).
 type keyRef struct {
 	cfg  *ingestConfig
 	cred int
+}
+
+// encoders are the configuration's encoders: its two credentials when
+// redundant, else its own key.
+func (c *ingestConfig) encoders() []keyRef {
+	if c.redundant {
+		refs := make([]keyRef, len(c.creds))
+		for i := range c.creds {
+			refs[i] = keyRef{c, i}
+		}
+		return refs
+	}
+	return []keyRef{{c, -1}}
+}
+
+// held reports (and sets) whether the encoder is held down on cue.
+func (k keyRef) held() *bool { return &k.cfg.held[max(k.cred, 0)] }
+
+// participantID is the participant the encoder publishes as.
+func (k keyRef) participantID() string {
+	if k.cred >= 0 {
+		return k.cfg.creds[k.cred].participantID
+	}
+	return k.cfg.participantID
 }
 
 func newWorld(region, account string) *world {
@@ -47,7 +73,8 @@ type stage struct {
 	sessions []*session // ascending seq (start time)
 	active   *session
 
-	sim simStage // what the simulator does here (zero: nothing)
+	sim  simStage // what the simulator does here (zero: nothing)
+	cued int      // participants added on cue so far, for user ids
 
 	// tokens are participant ids of issued tokens, with their expiry (Unix
 	// ms), so DisconnectParticipant can revoke a token nobody joined with.
@@ -102,6 +129,9 @@ type ingestConfig struct {
 	attrs, tags   map[string]string
 	redundant     bool
 	creds         []credential // two when redundant, one per encoder
+	// held marks encoders dropped on cue (index: encoder A or the single
+	// encoder 0, B 1): the simulator leaves them down until recovered on cue.
+	held [2]bool
 }
 
 type credential struct {
