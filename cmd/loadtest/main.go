@@ -42,24 +42,24 @@ func main() {
 }
 
 type options struct {
-	viewers                        int
-	duration, warmup               time.Duration
-	baseline                       bool
-	baselineDuration               time.Duration
-	baselineRate                   float64
-	baselineBurst                  int
-	compare                        string
-	compareDuration                time.Duration
-	callRate                       float64
-	callBurst                      int
-	live, reload                   float64
-	latency, jitter                time.Duration
-	tps                            float64
-	randSeed                       int64
-	binDir, region, cpuprofile     string
-	dump                           string
-	verbose                        bool
-	maxCallRate, rssBar, overBarMs float64
+	viewers                    int
+	duration, warmup           time.Duration
+	baseline                   bool
+	baselineDuration           time.Duration
+	baselineRate               float64
+	baselineBurst              int
+	compare                    string
+	compareDuration            time.Duration
+	callRate                   float64
+	callBurst                  int
+	live, reload               float64
+	latency, jitter            time.Duration
+	tps                        float64
+	randSeed                   int64
+	binDir, region, cpuprofile string
+	dump                       string
+	verbose                    bool
+	rssBar, overBarMs          float64
 
 	throttleRate, errorRate, spikeRate float64
 	spike                              time.Duration
