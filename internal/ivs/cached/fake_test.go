@@ -36,16 +36,6 @@ func (f *fake) n(op string) int {
 	return f.calls[op]
 }
 
-func (f *fake) total() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	t := 0
-	for _, n := range f.calls {
-		t += n
-	}
-	return t
-}
-
 func (f *fake) fail(err error) {
 	if err == nil {
 		f.err.Store(nil)
@@ -164,13 +154,14 @@ func (f *fake) DeleteIngestConfiguration(ctx context.Context, _ ivs.Region, _ st
 	return err
 }
 
+const region ivs.Region = "us-east-1"
+
 const (
-	region  ivs.Region = "us-east-1"
-	stageA             = "arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA"
-	stageB             = "arn:aws:ivs:us-east-1:123456789012:stage/BBBBBBBBBBBB"
-	cfgA               = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGAAAAAAAAA"
-	cfgB               = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGBBBBBBBBB"
-	session            = "st-SESSION1"
+	stageA  = "arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA"
+	stageB  = "arn:aws:ivs:us-east-1:123456789012:stage/BBBBBBBBBBBB"
+	cfgA    = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGAAAAAAAAA"
+	cfgB    = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGBBBBBBBBB"
+	session = "st-SESSION1"
 )
 
 // clock is a settable test clock.
