@@ -5,7 +5,7 @@ GO    ?= go
 NPM   ?= npm
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: docs run build assets generate check-generated vet test test-go test-browser bench bench-go load soak fuzz deps-npm deps-system clean
+.PHONY: docs run build assets generate check-generated vet lint test test-go test-browser bench bench-go load soak fuzz deps-npm deps-system clean
 
 ## run: start the console on the embedded IVS emulator at http://127.0.0.1:8080
 run:
@@ -45,8 +45,12 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
+## lint: staticcheck (a Go tool dependency in go.mod; configured in staticcheck.conf)
+lint:
+	$(GO) tool staticcheck ./...
+
 ## test: everything CI runs
-test: check-generated vet test-go test-browser
+test: check-generated vet lint test-go test-browser
 
 test-go: deps-system
 	$(GO) test -count=1 -timeout 15m ./...

@@ -23,7 +23,7 @@ func verdict(ok bool) string {
 	return "MISS"
 }
 
-// printBars checks the main run against DESIGN.md's bars.
+// printBars checks the main run against the bars of docs/performance.md.
 func printBars(w io.Writer, s summary, pl *plan, compared []summary, rate float64, burst int, o options) {
 	tw := newTab(w)
 	line := func(ok bool, bar, got string) { fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", verdict(ok), bar, got) }

@@ -5,7 +5,7 @@
 // refresh fragment), the rest browse stage, participant and ingest pages.
 // It prints latency, console overhead, IVS calls per operation per second,
 // throttles, errors, memory and page weights, and checks them against the
-// bars in DESIGN.md.
+// bars in docs/performance.md.
 //
 //	go run ./cmd/loadtest                       # 200 viewers, 60 s
 //	go run ./cmd/loadtest -baseline             # + the same with -cache-off
@@ -42,24 +42,24 @@ func main() {
 }
 
 type options struct {
-	viewers                        int
-	duration, warmup               time.Duration
-	baseline                       bool
-	baselineDuration               time.Duration
-	baselineRate                   float64
-	baselineBurst                  int
-	compare                        string
-	compareDuration                time.Duration
-	callRate                       float64
-	callBurst                      int
-	live, reload                   float64
-	latency, jitter                time.Duration
-	tps                            float64
-	randSeed                       int64
-	binDir, region, cpuprofile     string
-	dump                           string
-	verbose                        bool
-	maxCallRate, rssBar, overBarMs float64
+	viewers                    int
+	duration, warmup           time.Duration
+	baseline                   bool
+	baselineDuration           time.Duration
+	baselineRate               float64
+	baselineBurst              int
+	compare                    string
+	compareDuration            time.Duration
+	callRate                   float64
+	callBurst                  int
+	live, reload               float64
+	latency, jitter            time.Duration
+	tps                        float64
+	randSeed                   int64
+	binDir, region, cpuprofile string
+	dump                       string
+	verbose                    bool
+	rssBar, overBarMs          float64
 
 	throttleRate, errorRate, spikeRate float64
 	spike                              time.Duration
@@ -353,9 +353,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if res := printSoak(w, mo.soak, mo.rec, rules, e.emu.faultsText()); !res.OK() {
 			soakFailed = fmt.Errorf("soak verdict: %s", strings.Join(res.Problems, "; "))
 		}
-		fmt.Fprintf(w, "\n(DESIGN.md's bars are not checked in a soak: they are about a healthy IVS)\n")
+		fmt.Fprintf(w, "\n(the bars of docs/performance.md are not checked in a soak: they are about a healthy IVS)\n")
 	} else {
-		fmt.Fprintf(w, "\nbars (DESIGN.md), main run:\n")
+		fmt.Fprintf(w, "\nbars (docs/performance.md), main run:\n")
 		printBars(w, ms, mo.plan, compared, budgetRate, budgetBurst, o)
 	}
 	if mo.profile != "" || mo.profErr != nil {

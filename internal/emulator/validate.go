@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// Patterns from the service model (ref/ivs-realtime-2020-07-14.json). Smithy
-// patterns are unanchored, but IVS rejects e.g. a name with a space, so the
-// emulator matches them whole.
+// Patterns from AWS's service model of IVS Real-Time, API version 2020-07-14
+// (see README.md). Smithy patterns are unanchored, but IVS rejects e.g. a
+// name with a space, so the emulator matches them whole.
 const (
 	patName         = `[a-zA-Z0-9-_]*`
 	patStageArn     = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+`

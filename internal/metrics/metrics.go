@@ -3,7 +3,10 @@
 // bounded sets (route patterns, operations, outcomes).
 package metrics
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
 
 var (
 	// Registry is what /metrics serves.
@@ -39,5 +42,5 @@ var (
 
 func init() {
 	Registry.MustRegister(HTTPDuration, IVSCalls, IVSDuration, CacheLookups, BudgetWaits,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }

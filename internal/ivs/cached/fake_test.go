@@ -116,13 +116,14 @@ func (f *fake) config(arn, serial string) ivs.IngestConfiguration {
 	}
 }
 
+const region ivs.Region = "us-east-1"
+
 const (
-	region  ivs.Region = "us-east-1"
-	stageA             = "arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA"
-	stageB             = "arn:aws:ivs:us-east-1:123456789012:stage/BBBBBBBBBBBB"
-	cfgA               = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGAAAAAAAAA"
-	cfgB               = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGBBBBBBBBB"
-	session            = "st-SESSION1"
+	stageA  = "arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA"
+	stageB  = "arn:aws:ivs:us-east-1:123456789012:stage/BBBBBBBBBBBB"
+	cfgA    = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGAAAAAAAAA"
+	cfgB    = "arn:aws:ivs:us-east-1:123456789012:ingest-configuration/CFGBBBBBBBBB"
+	session = "st-SESSION1"
 )
 
 // clock is a settable test clock.
