@@ -43,14 +43,6 @@ func ingestIDParam(c echo.Context, name string) (string, error) {
 	return id, nil
 }
 
-// stageIDParam checks a stage id typed into a form or query string.
-func stageIDParam(id string) error {
-	if !ivs.ValidID(id) {
-		return badRequest("“" + id + "” is not a stage id: ids are letters, digits and dashes.")
-	}
-	return nil
-}
-
 // nextParam reads ?next=, an opaque page token from IVS, checked for shape
 // only (IVS rejects a forged one).
 func nextParam(c echo.Context) (string, error) {
