@@ -38,11 +38,23 @@ func (e *AuditError) Error() string {
 
 func (e *AuditError) Unwrap() error { return e.Err }
 
+// errNoAuditLog is the answer of every audited command of a console built
+// without an audit log: no record, no action.
+var errNoAuditLog = &AuditError{Err: errors.New("no audit log is configured")}
+
+// canAudit refuses a command up front when there is nowhere to record it.
+func (c *Console) canAudit() error {
+	if c.audit == nil {
+		return errNoAuditLog
+	}
+	return nil
+}
+
 // record writes the audit event of an action whose outcome is actionErr.
 // The write finishes even if the request that asked for it goes away.
 func (c *Console) record(ctx context.Context, a Actor, region ivs.Region, action, resource string, actionErr error, detail string) error {
 	if c.audit == nil {
-		return errors.New("no audit log")
+		return errNoAuditLog.Err
 	}
 	e := audit.Event{
 		Time: c.now().UTC(), Actor: a.Name, Role: a.Role, Region: string(region), Resource: resource,

@@ -11,6 +11,9 @@ import (
 // CreateIngest creates a configuration (stageID may be empty) once per
 // idempotency key, and audits the attempt whatever its outcome.
 func (c *Console) CreateIngest(ctx context.Context, a Actor, region ivs.Region, stageID string, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error) {
+	if err := c.canAudit(); err != nil {
+		return ivs.IngestConfiguration{}, err
+	}
 	if stageID != "" {
 		arn, err := c.StageARN(ctx, region, stageID)
 		if err != nil {
@@ -30,6 +33,9 @@ func (c *Console) CreateIngest(ctx context.Context, a Actor, region ivs.Region, 
 // and redundant ingest, always sending the latter (the API defaults an
 // absent value to false). It audits the attempt with the values before.
 func (c *Console) UpdateIngest(ctx context.Context, a Actor, region ivs.Region, cfg ivs.IngestConfiguration, stageID string, redundant bool) error {
+	if err := c.canAudit(); err != nil {
+		return err
+	}
 	in := ivs.UpdateIngestInput{ARN: cfg.ARN, RedundantIngest: redundant}
 	if stageID != "" {
 		arn, err := c.StageARN(ctx, region, stageID)
@@ -46,6 +52,9 @@ func (c *Console) UpdateIngest(ctx context.Context, a Actor, region ivs.Region, 
 // DeleteIngest deletes a configuration, forcing (which disconnects its
 // publisher) only when asked, and audits the attempt.
 func (c *Console) DeleteIngest(ctx context.Context, a Actor, region ivs.Region, cfg ivs.IngestConfiguration, force bool) error {
+	if err := c.canAudit(); err != nil {
+		return err
+	}
 	action := audit.ActionIngestDelete
 	if force {
 		action = audit.ActionIngestForceDelete
@@ -62,6 +71,9 @@ func (c *Console) deleteIngest(ctx context.Context, a Actor, region ivs.Region, 
 // creates a copy of old with new keys, named name, once per idempotency
 // key. The copy keeps everything but Greenroom's own and AWS's tags.
 func (c *Console) RotateIngest(ctx context.Context, a Actor, region ivs.Region, old ivs.IngestConfiguration, name, idempotencyKey string) (ivs.IngestConfiguration, error) {
+	if err := c.canAudit(); err != nil {
+		return ivs.IngestConfiguration{}, err
+	}
 	in := ivs.CreateIngestInput{
 		Name: name, StageARN: old.StageARN, UserID: old.UserID, Attributes: old.Attributes,
 		Protocol: old.Protocol, InsecureIngest: old.Protocol == ivs.ProtocolRTMP, RedundantIngest: old.RedundantIngest,
@@ -81,6 +93,9 @@ func (c *Console) RotateIngest(ctx context.Context, a Actor, region ivs.Region, 
 // FinishRotation is a rotation's last step: it deletes the old
 // configuration (forced only when asked), recorded as part of the rotation.
 func (c *Console) FinishRotation(ctx context.Context, a Actor, region ivs.Region, old, repl ivs.IngestConfiguration, force bool) error {
+	if err := c.canAudit(); err != nil {
+		return err
+	}
 	detail := fmt.Sprintf("step 3: delete the old configuration, replaced by %s (force=%t)", repl.ARN, force)
 	return c.deleteIngest(ctx, a, region, old, force, audit.ActionIngestRotate, detail)
 }
@@ -99,6 +114,9 @@ type Revealed struct {
 // RevealKeys fetches a configuration's stream keys for a keyholder. The
 // audit record is written first: without it no key is returned.
 func (c *Console) RevealKeys(ctx context.Context, a Actor, region ivs.Region, id string) (Revealed, error) {
+	if err := c.canAudit(); err != nil {
+		return Revealed{}, err
+	}
 	arn, err := c.IngestARN(ctx, region, id)
 	if err != nil {
 		return Revealed{}, err

@@ -74,6 +74,9 @@ func (c *Console) Participant(ctx context.Context, ref Ref) (ivs.Participant, er
 // Disconnect disconnects a participant of a stage and audits it, whatever
 // its outcome.
 func (c *Console) Disconnect(ctx context.Context, a Actor, ref Ref, reason string) error {
+	if err := c.canAudit(); err != nil {
+		return err
+	}
 	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
 	if err != nil {
 		return err
