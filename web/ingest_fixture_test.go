@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
+	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
 )
@@ -25,6 +28,8 @@ const (
 	testKeyA = "rt_123456789012_us-east-1_abc_SECRETAAAA"
 	testKeyB = "rt_123456789012_us-east-1_abc_SECRETBBBB"
 )
+
+const ingestBase = "/r/us-east-1/ingest-configurations"
 
 const (
 	liveStageID = "AbCdEf123456"
@@ -118,4 +123,28 @@ func createValues(t *testing.T, s *testServer) url.Values {
 // hasKey reports whether a text holds any of the test's secrets.
 func hasKey(s string) bool {
 	return strings.Contains(s, "SECRETSECRET") || strings.Contains(s, "SECRETAAAA") || strings.Contains(s, "SECRETBBBB")
+}
+
+func opServer(t *testing.T, w *ingestWorld) *testServer {
+	return newTestServer(t, w.fake, identityWith(auth.RoleViewer, auth.RoleOperator, auth.RoleKeyholder))
+}
+
+// htmxPost submits a form the way htmx does: CSRF in a header.
+func (s *testServer) htmxPost(target string, form url.Values) response {
+	s.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	return s.do(http.MethodPost, target, strings.NewReader(form.Encode()), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", csrfHeader: s.token(),
+	})
+}
+
+func lastAudit(t *testing.T, s *testServer) audit.Event {
+	t.Helper()
+	a := s.audited()
+	if len(a) == 0 {
+		t.Fatal("nothing was audited")
+	}
+	return a[len(a)-1]
 }
