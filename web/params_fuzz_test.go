@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/greenroom-dev/greenroom/web/form"
 	"github.com/labstack/echo/v4"
 )
 
@@ -19,7 +20,7 @@ func FuzzQueryParsers(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, _, _ = auditFilter(q)
+		_, _, _ = form.ParseAuditFilter(q)
 		e := echo.New()
 		req := httptest.NewRequest("GET", "/?"+q.Encode(), nil)
 		c := e.NewContext(req, httptest.NewRecorder())

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -38,12 +37,8 @@ func (h *handler) sessionExport(c echo.Context) error {
 	record := make([]string, len(exportHeader))
 	rows := 0
 	err = h.console.ExportParticipants(c.Request().Context(), ref, q, func(page []ivs.Participant, first bool) error {
-		if first { // the first page is in: from here on the answer is a file
-			hdr := c.Response().Header()
-			hdr.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-			hdr.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-			hdr.Set("Cache-Control", "no-store")
-			c.Response().WriteHeader(http.StatusOK)
+		if first { // the first page is in: a failure before it is still an error page
+			startDownload(c, name+".csv")
 			_ = w.Write(exportHeader)
 		}
 		for i := range page {
