@@ -40,7 +40,48 @@ var (
 	}, []string{"operation", "result"})
 )
 
+// The watcher's live model, for dashboards and alert rules
+// (docs/alerts/greenroom-rules.yml). Label sets are bounded by IVS's
+// quotas: 1,000 stages and 100 ingest configurations per region.
+var (
+	IngestProtection = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_ingest_protection",
+		Help: "State of each redundant ingest configuration: 1 for its current state (protected, degraded, down, idle), 0 for the others.",
+	}, []string{"region", "stage", "configuration", "configuration_name", "state"})
+
+	StagePublishers = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_stage_publishers",
+		Help: "Participants publishing now in each live stage.",
+	}, []string{"region", "stage", "stage_name"})
+
+	StageConnected = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_stage_connected_participants",
+		Help: "Participants connected now in each live stage (large sessions are counted less often: see greenroom_stage_connected_count_age_seconds).",
+	}, []string{"region", "stage", "stage_name"})
+
+	StageConnectedAge = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_stage_connected_count_age_seconds",
+		Help: "Age of each live stage's connected count.",
+	}, []string{"region", "stage", "stage_name"})
+
+	WatcherLastSweep = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_watcher_last_sweep_timestamp_seconds",
+		Help: "When the watcher last finished a sweep of a region (Unix time); stale when it stops moving.",
+	}, []string{"region"})
+
+	WatcherCadence = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_watcher_cadence_seconds",
+		Help: "How long the watcher's last sweep of a region took, start to start: the freshness of the live model.",
+	}, []string{"region"})
+
+	WatcherLiveStages = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_watcher_live_stages",
+		Help: "Stages with a live session in a region.",
+	}, []string{"region"})
+)
+
 func init() {
+	Registry.MustRegister(IngestProtection, StagePublishers, StageConnected, StageConnectedAge, WatcherLastSweep, WatcherCadence, WatcherLiveStages)
 	Registry.MustRegister(HTTPDuration, IVSCalls, IVSDuration, CacheLookups, BudgetWaits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
