@@ -13,8 +13,12 @@ const (
 	Protected Protection = "protected"
 	// Degraded: one encoder publishes; the stage is fed but without protection.
 	Degraded Protection = "degraded"
-	// Down: neither encoder publishes.
+	// Down: neither encoder publishes, though at least one did in this
+	// session: the program is off air.
 	Down Protection = "down"
+	// Idle: the stage has no live session, or neither encoder has joined
+	// it: nothing is expected to publish, so nothing is broken.
+	Idle Protection = "idle"
 	// NotRedundant: the configuration has a single encoder.
 	NotRedundant Protection = "not-redundant"
 )
@@ -29,8 +33,11 @@ type Encoder struct {
 	Connected     bool
 	// Seen is false when the encoder has not joined the session at all.
 	Seen bool
-	// LastChange is the time of the encoder's latest join, leave, publish or
-	// error event, and Cause that event ("PUBLISH_ERROR: BITRATE_EXCEEDED").
+	// LastChange is when the encoder's state last changed (its latest
+	// join, leave, publish or error event). Cause is the event that
+	// explains the state it is in now, and only that: a publishing encoder's
+	// cause is its latest start, never an old error; a stopped one's is why
+	// it stopped ("PUBLISH_ERROR: BITRATE_EXCEEDED", or "LEFT").
 	LastChange time.Time
 	Cause      string
 	CauseError bool
@@ -43,6 +50,9 @@ type Redundancy struct {
 	Protection Protection
 	Encoders   []Encoder
 }
+
+// Problem reports whether the protection is something to act on.
+func (p Protection) Problem() bool { return p == Degraded || p == Down }
 
 // Publishing counts encoders that publish now.
 func (r Redundancy) Publishing() int {
@@ -87,48 +97,54 @@ func AssessRedundancy(cfg IngestConfiguration, sessionID string, participants []
 	return r
 }
 
-// ApplyEvents refines an encoder with its event timeline: the latest
-// publish-related event says when its state last changed and why.
+// stateEvents change an encoder's state. A PUBLISH_ERROR of
+// REUSE_OF_STREAM_KEY is not among them: it refuses a second connection
+// with the key while the encoder already streaming with it carries on.
+var stateEvents = []string{"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "PUBLISH_ERROR", "JOIN_ERROR"}
+
+func changesState(ev ParticipantEvent) bool {
+	return slices.Contains(stateEvents, ev.Name) && ev.ErrorCode != "REUSE_OF_STREAM_KEY"
+}
+
+// ApplyEvents refines an encoder with its event timeline: the latest event
+// that changed its state says whether it publishes, since when, and why.
 func (e *Encoder) ApplyEvents(events []ParticipantEvent) {
-	relevant := []string{"JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "PUBLISH_ERROR", "JOIN_ERROR"}
 	var last *ParticipantEvent
 	for i := range events {
 		ev := &events[i]
-		if slices.Contains(relevant, ev.Name) && (last == nil || !ev.Time.Before(last.Time)) {
+		if changesState(*ev) && (last == nil || !ev.Time.Before(last.Time)) {
 			last = ev
 		}
 	}
 	if last == nil {
 		return
 	}
-	// An error logged with the change (an encoder dropped on
+	switch last.Name {
+	case "PUBLISH_ERROR", "LEFT", "PUBLISH_STOPPED", "JOIN_ERROR":
+		e.Publishing = false
+	case "PUBLISH_STARTED":
+		e.Publishing = e.Connected
+	}
+	e.LastChange = last.Time
+	if e.Publishing {
+		e.Cause, e.CauseError = last.Name, false
+		return
+	}
+	// An error logged with the stop (an encoder dropped on
 	// BITRATE_EXCEEDED shows PUBLISH_ERROR, PUBLISH_STOPPED and LEFT at
 	// once) is its cause: the why, not only the what.
 	cause := last
 	for i := range events {
 		ev := &events[i]
-		if ev.IsError() && slices.Contains(relevant, ev.Name) && !ev.Time.After(last.Time) && last.Time.Sub(ev.Time) <= 2*time.Second {
+		if ev.IsError() && changesState(*ev) && !ev.Time.After(last.Time) && last.Time.Sub(ev.Time) <= 2*time.Second {
 			cause = ev
 		}
 	}
-	e.LastChange = last.Time
 	e.Cause = cause.Name
 	if cause.ErrorCode != "" {
 		e.Cause += ": " + cause.ErrorCode
 	}
 	e.CauseError = cause.IsError()
-	switch last.Name {
-	case "PUBLISH_ERROR":
-		// REUSE_OF_STREAM_KEY refuses a second connection with the key; the
-		// encoder already streaming with it carries on.
-		if last.ErrorCode != "REUSE_OF_STREAM_KEY" {
-			e.Publishing = false
-		}
-	case "LEFT", "PUBLISH_STOPPED", "JOIN_ERROR":
-		e.Publishing = false
-	case "PUBLISH_STARTED":
-		e.Publishing = e.Connected
-	}
 }
 
 // Reassess recomputes the protection after encoders were refined.
@@ -137,6 +153,9 @@ func (r *Redundancy) Reassess() { r.Protection = protectionOf(*r) }
 func protectionOf(r Redundancy) Protection {
 	if !r.Config.RedundantIngest {
 		return NotRedundant
+	}
+	if r.SessionID == "" || !slices.ContainsFunc(r.Encoders, func(e Encoder) bool { return e.Seen }) {
+		return Idle
 	}
 	switch r.Publishing() {
 	case 0:

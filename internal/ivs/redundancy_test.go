@@ -23,7 +23,8 @@ func TestAssessRedundancy(t *testing.T) {
 		{"one dropped", []Participant{live("pA"), gone("pB")}, Degraded},
 		{"one never joined", []Participant{live("pB")}, Degraded},
 		{"none", []Participant{gone("pA"), gone("pB")}, Down},
-		{"empty session", nil, Down},
+		{"neither joined yet", nil, Idle},
+		{"others only", []Participant{live("other")}, Idle},
 	}
 	for _, tc := range cases {
 		r := AssessRedundancy(cfg, "st-1", tc.ps)
@@ -33,6 +34,10 @@ func TestAssessRedundancy(t *testing.T) {
 		if len(r.Encoders) != 2 || r.Encoders[0].Label != "A" || r.Encoders[1].Label != "B" {
 			t.Errorf("%s: encoders %+v", tc.name, r.Encoders)
 		}
+	}
+	// No live session: nothing is expected to publish.
+	if r := AssessRedundancy(cfg, "", nil); r.Protection != Idle {
+		t.Errorf("no session: %s, want idle", r.Protection)
 	}
 	if r := AssessRedundancy(IngestConfiguration{}, "", nil); r.Protection != NotRedundant {
 		t.Errorf("single encoder: %s", r.Protection)
