@@ -1,0 +1,378 @@
+package watch
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
+)
+
+// Bounds of one sweep's paging: the default quotas are 1,000 stages and 100
+// ingest configurations per region, 12 publishers per stage (reconnects
+// add rows), 100 items per page.
+const (
+	maxStagePages     = 10
+	maxConfigPages    = 10
+	maxPublisherPages = 5
+	maxEventPages     = 3
+	maxCountPages     = 100 // 10,000 participants
+	sweepParallelism  = 4
+)
+
+// regionWatcher sweeps one region and remembers what a sweep needs from
+// the last one: encoder credentials, session starts, counts in progress.
+type regionWatcher struct {
+	w      *Watcher
+	region ivs.Region
+	log    *slog.Logger
+	prev   *Region
+
+	mu       sync.Mutex
+	full     map[string]ivs.IngestConfiguration // redundant configurations with their credentials, by ARN
+	starts   map[string]time.Time               // session id -> start
+	counts   map[string]*count                  // stage ARN -> count in progress
+	recalled map[string]ivs.Protection
+}
+
+// count is a connected-participant count carried over sweeps.
+type count struct {
+	session string
+	next    string    // token of the page to count next ("" = start over)
+	partial int       // counted so far in this pass
+	started time.Time // when this pass began
+	done    int       // the last complete count
+	doneAt  time.Time // when that pass began
+}
+
+func newRegionWatcher(w *Watcher, r ivs.Region) *regionWatcher {
+	return &regionWatcher{w: w, region: r, log: w.opts.Logger.With(slog.String("region", string(r))),
+		prev: &Region{Region: r}, full: map[string]ivs.IngestConfiguration{}, starts: map[string]time.Time{}, counts: map[string]*count{}}
+}
+
+func (rw *regionWatcher) run(ctx context.Context) {
+	if o := rw.w.opts; o.Recall != nil {
+		recalled, err := o.Recall(ctx, rw.region)
+		if err != nil {
+			rw.log.Warn("watch: history could not be read; transitions start from what the first sweep sees", "error", err.Error())
+		}
+		rw.recalled = recalled
+	}
+	wait := time.Duration(0)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = rw.once(ctx, wait)
+	}
+}
+
+// once sweeps the region, publishes what it found (or, on failure, the
+// last facts marked stale) and hands on the transitions. It returns how
+// long to wait before the next sweep.
+func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.Duration {
+	o := rw.w.opts
+	start := o.Now()
+	rg, err := rw.sweep(ctx, start)
+	if ctx.Err() != nil {
+		return 0
+	}
+	if err != nil {
+		failed := *rw.prev
+		failed.Err = err
+		if failed.ErrSince.IsZero() {
+			failed.ErrSince = start
+		}
+		rw.prev = &failed
+		rw.w.publish(&failed)
+		exportMetrics(&failed)
+		rw.log.Warn("watch: sweep failed; the model keeps its last facts", "error", ivs.RedactStreamKeys(err.Error()))
+		return min(max(2*o.MinCadence, 2*lastWait), 30*time.Second)
+	}
+	if !rw.prev.SweptAt.IsZero() {
+		rg.Cadence = start.Sub(rw.prev.SweptAt)
+	}
+	ts := transitions(rw.prev, rg, rw.recalled, start)
+	rw.recalled = nil
+	rw.prev = rg
+	rw.w.publish(rg)
+	exportMetrics(rg)
+	if len(ts) > 0 && o.OnTransitions != nil {
+		o.OnTransitions(ctx, ts)
+	}
+	return max(0, o.MinCadence-o.Now().Sub(start))
+}
+
+// sweep reads the region once: its stages, its ingest configurations, and
+// for each live stage its publishers, its count and its encoders.
+func (rw *regionWatcher) sweep(ctx context.Context, now time.Time) (*Region, error) {
+	svc := rw.w.opts.IVS
+	stages, err := collect(ctx, maxStagePages, func(ctx context.Context, q ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
+		return svc.ListStages(ctx, rw.region, q)
+	})
+	if err != nil {
+		return nil, err
+	}
+	configs, err := collect(ctx, maxConfigPages, func(ctx context.Context, q ivs.ListQuery) (ivs.Page[ivs.IngestConfiguration], error) {
+		return svc.ListIngestConfigurations(ctx, rw.region, ivs.IngestQuery{ListQuery: q})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := rw.credentials(ctx, configs); err != nil {
+		return nil, err
+	}
+	byStage := map[string][]ivs.IngestConfiguration{}
+	for _, c := range configs {
+		byStage[c.StageARN] = append(byStage[c.StageARN], c)
+	}
+	rg := &Region{Region: rw.region, SweptAt: now, Stages: make([]*Stage, len(stages))}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(sweepParallelism)
+	for i, st := range stages {
+		g.Go(func() (err error) {
+			rg.Stages[i], err = rw.stage(gctx, st, byStage[st.ARN], now)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(rg.Stages, byHealth)
+	return rg, nil
+}
+
+// credentials reads the full configuration of each redundant one whose
+// encoders the watcher does not know yet (or whose stage or redundancy
+// changed since): summaries carry no credentials.
+func (rw *regionWatcher) credentials(ctx context.Context, configs []ivs.IngestConfiguration) error {
+	for _, c := range configs {
+		if !c.RedundantIngest {
+			continue
+		}
+		rw.mu.Lock()
+		known, ok := rw.full[c.ARN]
+		rw.mu.Unlock()
+		if ok && known.StageARN == c.StageARN && known.RedundantIngest {
+			continue
+		}
+		full, err := rw.w.opts.IVS.GetIngestConfiguration(ctx, rw.region, c.ARN)
+		if ivs.IsNotFound(err) {
+			continue // deleted in between
+		}
+		if err != nil {
+			return err
+		}
+		rw.mu.Lock()
+		rw.full[c.ARN] = full
+		rw.mu.Unlock()
+	}
+	return nil
+}
+
+// stage builds one stage's model.
+func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.IngestConfiguration, now time.Time) (*Stage, error) {
+	s := &Stage{Stage: st, Configs: len(configs)}
+	var publishers []ivs.Participant
+	if st.Live() {
+		sess, err := rw.session(ctx, st, now)
+		if err != nil {
+			return nil, err
+		}
+		s.Session = sess
+		q := ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID, PublishedOnly: true}
+		publishers, err = collect(ctx, maxPublisherPages, func(ctx context.Context, lq ivs.ListQuery) (ivs.Page[ivs.Participant], error) {
+			q.ListQuery = lq
+			return rw.w.opts.IVS.ListParticipants(ctx, rw.region, q)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range publishers {
+			if p.Connected() {
+				sess.Publishers++
+			}
+		}
+		sess.PublishersAt = now
+	}
+	prevStage := rw.prev.stage(st.ARN)
+	for _, c := range configs {
+		if !c.RedundantIngest {
+			continue
+		}
+		rw.mu.Lock()
+		full, ok := rw.full[c.ARN]
+		rw.mu.Unlock()
+		if !ok {
+			continue
+		}
+		full.State = c.State // the summary is fresher
+		p, err := rw.pair(ctx, st, full, publishers, prevStage)
+		if err != nil {
+			return nil, err
+		}
+		s.Pairs = append(s.Pairs, p)
+	}
+	slices.SortFunc(s.Pairs, func(a, b Pair) int { return compareNames(a.Config.DisplayName(), b.Config.DisplayName()) })
+	s.Health = healthOf(st.Live(), s.Pairs)
+	s.Since = now
+	if prevStage != nil && prevStage.Health == s.Health {
+		s.Since = prevStage.Since
+	} else if s.Health.Problem() {
+		s.Since = latestChange(s.Pairs, now)
+	}
+	return s, nil
+}
+
+// session returns a live session's start (read once per session) and its
+// connected count, advanced by up to one page.
+func (rw *regionWatcher) session(ctx context.Context, st ivs.Stage, now time.Time) (*Session, error) {
+	id := st.ActiveSessionID
+	rw.mu.Lock()
+	start, ok := rw.starts[id]
+	rw.mu.Unlock()
+	if !ok {
+		ss, err := rw.w.opts.IVS.GetStageSession(ctx, rw.region, st.ARN, id)
+		if err != nil && !ivs.IsNotFound(err) {
+			return nil, err
+		}
+		start = ss.StartTime
+		rw.mu.Lock()
+		rw.starts[id] = start
+		rw.mu.Unlock()
+	}
+	sess := &Session{ID: id, Start: start}
+	n, at, err := rw.count(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
+	sess.Connected, sess.ConnectedAt = n, at
+	return sess, nil
+}
+
+// count advances the stage's connected count by one page when one is due,
+// and returns the last complete count.
+func (rw *regionWatcher) count(ctx context.Context, st ivs.Stage, now time.Time) (int, time.Time, error) {
+	rw.mu.Lock()
+	c := rw.counts[st.ARN]
+	if c == nil || c.session != st.ActiveSessionID {
+		c = &count{session: st.ActiveSessionID}
+		rw.counts[st.ARN] = c
+	}
+	due := c.next != "" || c.doneAt.IsZero() || now.Sub(c.doneAt) >= rw.w.opts.CountEvery
+	rw.mu.Unlock()
+	if !due {
+		return c.done, c.doneAt, nil
+	}
+	if c.next == "" {
+		c.partial, c.started = 0, now
+	}
+	page, err := rw.w.opts.IVS.ListParticipants(ctx, rw.region, ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID,
+		State: ivs.ParticipantConnected, ListQuery: ivs.ListQuery{NextToken: c.next, MaxResults: ivs.MaxPageSize}})
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	c.partial += len(page.Items)
+	c.next = page.NextToken
+	if c.next == "" || c.partial >= maxCountPages*ivs.MaxPageSize {
+		c.done, c.doneAt, c.next = c.partial, c.started, ""
+	}
+	return c.done, c.doneAt, nil
+}
+
+// pair judges one redundant configuration, reading an encoder's timeline
+// only when its state differs from the last sweep's.
+func (rw *regionWatcher) pair(ctx context.Context, st ivs.Stage, cfg ivs.IngestConfiguration, publishers []ivs.Participant, prevStage *Stage) (Pair, error) {
+	r := ivs.AssessRedundancy(cfg, st.ActiveSessionID, publishers)
+	p := Pair{observed: slices.Clone(r.Encoders)}
+	prev := prevStage.pair(cfg.ARN)
+	for i := range r.Encoders {
+		e := &r.Encoders[i]
+		if !e.Seen {
+			continue
+		}
+		// Seen as in the last sweep (same session, same join, same
+		// listing) and not contradicted by its timeline: nothing to read.
+		if prev != nil && prev.SessionID == st.ActiveSessionID && i < len(prev.observed) && i < len(prev.Encoders) &&
+			prev.observed[i] == *e && prev.Encoders[i].Publishing == e.Publishing {
+			pe := prev.Encoders[i]
+			e.LastChange, e.Cause, e.CauseError = pe.LastChange, pe.Cause, pe.CauseError
+			continue
+		}
+		events, err := collect(ctx, maxEventPages, func(ctx context.Context, q ivs.ListQuery) (ivs.Page[ivs.ParticipantEvent], error) {
+			return rw.w.opts.IVS.ListParticipantEvents(ctx, rw.region, st.ARN, st.ActiveSessionID, e.ParticipantID, q)
+		})
+		if err != nil && !ivs.IsNotFound(err) {
+			return Pair{}, err
+		}
+		e.ApplyEvents(events)
+	}
+	r.Reassess()
+	p.Redundancy = r
+	return p, nil
+}
+
+func latestChange(pairs []Pair, fallback time.Time) time.Time {
+	var t time.Time
+	for _, p := range pairs {
+		for _, e := range p.Encoders {
+			if e.LastChange.After(t) {
+				t = e.LastChange
+			}
+		}
+	}
+	if t.IsZero() {
+		return fallback
+	}
+	return t
+}
+
+// collect gathers up to maxPages pages of a list.
+func collect[T any](ctx context.Context, maxPages int, fetch func(context.Context, ivs.ListQuery) (ivs.Page[T], error)) ([]T, error) {
+	var out []T
+	q := ivs.ListQuery{MaxResults: ivs.MaxPageSize}
+	for range maxPages {
+		page, err := fetch(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextToken == "" {
+			break
+		}
+		q.NextToken = page.NextToken
+	}
+	return out, nil
+}
+
+func (r *Region) stage(arn string) *Stage {
+	if r == nil {
+		return nil
+	}
+	for _, s := range r.Stages {
+		if s.Stage.ARN == arn {
+			return s
+		}
+	}
+	return nil
+}
+
+func (s *Stage) pair(arn string) *Pair {
+	if s == nil {
+		return nil
+	}
+	for i := range s.Pairs {
+		if s.Pairs[i].Config.ARN == arn {
+			return &s.Pairs[i]
+		}
+	}
+	return nil
+}
