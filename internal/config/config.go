@@ -38,6 +38,10 @@ type Config struct {
 	CallRate      float64 // IVS calls per second per operation and region
 	CallBurst     int
 	CallTimeout   time.Duration
+	// The watcher of live stages (the ops board): its own share of the
+	// call budget, and the shortest time between two sweeps of a region.
+	WatchRate     float64
+	WatchCadence  time.Duration
 	LogLevel      string
 	LogFormat     string // json | text
 	ShutdownGrace time.Duration
@@ -139,6 +143,12 @@ func (c *Config) validate() error {
 	if c.CallBurst < 1 {
 		return fmt.Errorf("-ivs-call-burst (GREENROOM_IVS_CALL_BURST): must be at least 1")
 	}
+	if c.WatchRate <= 0 || c.CallRate+c.WatchRate > 5 {
+		return fmt.Errorf("-watch-call-rate (GREENROOM_WATCH_CALL_RATE): %v plus -ivs-call-rate %v must be more than 0 and at most 5: AWS allows 5 calls per second per operation", c.WatchRate, c.CallRate)
+	}
+	if c.WatchCadence < time.Second || c.WatchCadence > 5*time.Minute {
+		return fmt.Errorf("-watch-min-cadence (GREENROOM_WATCH_MIN_CADENCE): %v is outside 1s to 5m", c.WatchCadence)
+	}
 	if c.CallTimeout < time.Second {
 		return fmt.Errorf("-ivs-timeout (GREENROOM_IVS_TIMEOUT): %v is too short (at least 1s)", c.CallTimeout)
 	}
@@ -209,6 +219,8 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.float(&c.CallRate, "ivs-call-rate", 2, "IVS calls per second per operation and region the console may spend (AWS allows 5, shared with your backend)")
 	s.integer(&c.CallBurst, "ivs-call-burst", 2, "burst of the per-operation call budget")
 	s.dur(&c.CallTimeout, "ivs-timeout", 10*time.Second, "timeout of one IVS call, retries included")
+	s.float(&c.WatchRate, "watch-call-rate", 1, "IVS calls per second per operation and region the watcher of live stages may spend, on top of -ivs-call-rate (the two together at most 5)")
+	s.dur(&c.WatchCadence, "watch-min-cadence", 2*time.Second, "shortest time between two sweeps of a region by the watcher (more live stages make sweeps longer)")
 	s.str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	s.str(&c.LogFormat, "log-format", "json", "log format: json or text")
 	s.dur(&c.ShutdownGrace, "shutdown-grace", 15*time.Second, "how long in-flight requests may finish on shutdown")
