@@ -15,6 +15,7 @@ func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
 	HTTPDuration.WithLabelValues("/", "GET", "2xx").Observe(0.001)
 	CacheLookups.WithLabelValues("ListStages", "hit").Inc()
 	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
+	touchWatcherGauges()
 	families, err := Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -59,4 +60,16 @@ func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
 			t.Errorf("metric %s is not documented", n)
 		}
 	}
+}
+
+// touchWatcherGauges gives each watcher gauge one series: a vector with no
+// series is not gathered, and so would look unknown.
+func touchWatcherGauges() {
+	IngestProtection.WithLabelValues("us-east-1", "st", "ic", "studio-a", "protected").Set(1)
+	StagePublishers.WithLabelValues("us-east-1", "st", "studio-a").Set(2)
+	StageConnected.WithLabelValues("us-east-1", "st", "studio-a").Set(3)
+	StageConnectedAge.WithLabelValues("us-east-1", "st", "studio-a").Set(4)
+	WatcherLastSweep.WithLabelValues("us-east-1").SetToCurrentTime()
+	WatcherCadence.WithLabelValues("us-east-1").Set(5)
+	WatcherLiveStages.WithLabelValues("us-east-1").Set(1)
 }
