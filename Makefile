@@ -19,10 +19,12 @@ build:
 deps-npm:
 	@if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then $(NPM) ci --no-audit --no-fund; fi
 
-# Debian packages the tests need: chromium (browser tests) and nginx (the
-# documented reverse-proxy set-up is tested for real).
+# Debian packages the tests need: chromium (browser tests), nginx (the
+# documented reverse-proxy set-up is tested for real) and prometheus (its
+# promtool checks the shipped alert rules).
 deps-system:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="$$missing chromium"; [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	[ -x /usr/bin/promtool ] || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages for the tests:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -50,10 +52,16 @@ lint:
 	$(GO) tool staticcheck ./...
 
 ## test: everything CI runs
-test: check-generated vet lint test-go test-browser
+test: check-generated vet lint test-alerts test-go test-browser
 
 test-go: deps-system
 	$(GO) test -count=1 -timeout 15m ./...
+
+## test-alerts: promtool checks and unit-tests the alert rules in docs/alerts
+## (only promtool: no Prometheus server is needed)
+test-alerts: deps-system
+	/usr/bin/promtool check rules docs/alerts/greenroom-rules.yml
+	/usr/bin/promtool test rules docs/alerts/greenroom-rules.test.yml
 
 test-browser: deps-npm deps-system build
 	CHROMIUM=$(CHROMIUM) $(NPM) run --silent test:browser
