@@ -21,6 +21,12 @@ type Page struct {
 	StaleSince  time.Time
 	Now         time.Time
 
+	// Icon is the favicon (a data: URL); empty for the plain one.
+	Icon string
+	// Refresh, when set, reloads the page every so many seconds in a
+	// browser without JavaScript (live pages).
+	Refresh int
+
 	CanOperate bool // create, edit, delete ingest configurations; disconnect
 	CanReveal  bool // reveal stream keys
 	IsAdmin    bool // audit log

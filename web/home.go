@@ -8,8 +8,12 @@ import (
 	"github.com/greenroom-dev/greenroom/views"
 )
 
-// home sends the console's address to the default region's stages.
+// home sends the console's address to the board when the watcher runs,
+// else to the default region's stages.
 func (h *handler) home(c echo.Context) error {
+	if h.Live != nil {
+		return c.Redirect(http.StatusFound, "/board")
+	}
 	return c.Redirect(http.StatusFound, views.StagesURL(string(h.defaultRegion())))
 }
 

@@ -37,6 +37,10 @@ func routes(e *echo.Echo, h *handler) {
 	op := requireRole(auth.RoleOperator)
 	app.GET("/", h.home)
 
+	// The ops board: every live stage of every region, and its server push.
+	app.GET("/board", h.boardShow)
+	app.GET(boardStreamURL, h.boardStream)
+
 	// A region's pages: /r/{region}/…
 	r := app.Group("/r/:region", h.regionScope)
 	r.GET("", h.regionHome)
@@ -86,6 +90,9 @@ func compress() echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if c.Request().Header.Get("Accept") == "text/event-stream" {
+				return next(c) // server push: each event must leave at once
+			}
 			res := c.Response()
 			raw := res.Writer
 			wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

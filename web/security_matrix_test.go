@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/auth/authtest"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
+	"github.com/greenroom-dev/greenroom/internal/watch"
 )
 
 // routeRoles is the role every route needs ("" = public). A route missing
@@ -31,8 +33,10 @@ var routeRoles = map[string]auth.Role{
 	"GET /audit":     auth.RoleAdmin,
 	"GET /audit.csv": auth.RoleAdmin,
 
-	"GET /r/:region/stages":                                                                      auth.RoleViewer,
-	"GET /r/:region/stages/:stageId":                                                             auth.RoleViewer,
+	"GET /board":                     auth.RoleViewer,
+	"GET /board/stream":              auth.RoleViewer,
+	"GET /r/:region/stages":          auth.RoleViewer,
+	"GET /r/:region/stages/:stageId": auth.RoleViewer,
 	"GET /r/:region/stages/:stageId/sessions/:sessionId":                                         auth.RoleViewer,
 	"GET /r/:region/stages/:stageId/sessions/:sessionId/participants.csv":                        auth.RoleViewer,
 	"GET /r/:region/stages/:stageId/sessions/:sessionId/participants/:participantId":             auth.RoleViewer,
@@ -150,7 +154,8 @@ func TestRouteByIdentityMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer auditLog.Close()
-		s.e = New(Deps{IVS: fake, Auth: m.authn, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, AuditLog: auditLog})
+		s.e = New(Deps{IVS: fake, Auth: m.authn, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, AuditLog: auditLog,
+			Live: watch.New(watch.Options{Regions: testRegions, IVS: fake})})
 		seen := map[string]bool{}
 		for _, rt := range s.e.Routes() {
 			if rt.Method != http.MethodGet && rt.Method != http.MethodPost {
@@ -214,6 +219,11 @@ func matrixRequest(t *testing.T, e *echo.Echo, method, path string, prepare func
 		prepare(req)
 		for _, c := range cookies {
 			req.AddCookie(c)
+		}
+		if strings.HasSuffix(path, "/stream") { // server push: end it once it has answered
+			ctx, cancel := context.WithTimeout(req.Context(), 100*time.Millisecond)
+			defer cancel()
+			req = req.WithContext(ctx)
 		}
 		rec := httptest.NewRecorder()
 		e.ServeHTTP(rec, req)

@@ -42,6 +42,8 @@ type Deps struct {
 	Now           func() time.Time
 	// RevealTTL is how long revealed keys stay on screen.
 	RevealTTL time.Duration
+	// Live is the watcher's model of live stages (the board, health).
+	Live LiveModel
 }
 
 // handler carries the dependencies into every page and action: the
@@ -50,6 +52,10 @@ type handler struct {
 	Deps
 	console     *console.Console
 	regionNames []string
+	board       boardEvents
+	// closing ends server pushes when the server shuts down (they would
+	// otherwise hold the graceful shutdown until its deadline).
+	closing chan struct{}
 }
 
 // New builds the Echo server with every route.
@@ -66,7 +72,8 @@ func New(d Deps) *echo.Echo {
 	if d.TrustedProxy == nil {
 		d.TrustedProxy = func(string) bool { return false }
 	}
-	h := &handler{Deps: d, console: console.New(console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger})}
+	h := &handler{Deps: d, console: console.New(console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger}),
+		closing: make(chan struct{})}
 	for _, r := range d.Regions {
 		h.regionNames = append(h.regionNames, string(r))
 	}
@@ -76,6 +83,7 @@ func New(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = h.handleError
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Server.IdleTimeout = 120 * time.Second
+	e.Server.RegisterOnShutdown(func() { close(h.closing) })
 	routes(e, h)
 	return e
 }

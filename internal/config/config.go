@@ -143,8 +143,8 @@ func (c *Config) validate() error {
 	if c.CallBurst < 1 {
 		return fmt.Errorf("-ivs-call-burst (GREENROOM_IVS_CALL_BURST): must be at least 1")
 	}
-	if c.WatchRate <= 0 || c.CallRate+c.WatchRate > 5 {
-		return fmt.Errorf("-watch-call-rate (GREENROOM_WATCH_CALL_RATE): %v plus -ivs-call-rate %v must be more than 0 and at most 5: AWS allows 5 calls per second per operation", c.WatchRate, c.CallRate)
+	if c.WatchRate <= 0 || c.WatchRate > 5 {
+		return fmt.Errorf("-watch-call-rate (GREENROOM_WATCH_CALL_RATE): %v is outside (0, 5]: AWS allows 5 calls per second per operation", c.WatchRate)
 	}
 	if c.WatchCadence < time.Second || c.WatchCadence > 5*time.Minute {
 		return fmt.Errorf("-watch-min-cadence (GREENROOM_WATCH_MIN_CADENCE): %v is outside 1s to 5m", c.WatchCadence)
@@ -227,6 +227,16 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.DebugAddr, "debug-addr", "", "loopback address serving Go's pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
 
 	return s, regions, keys
+}
+
+// BudgetWarning says, when the pages' and the watcher's shares of the call
+// budget add up to more than AWS allows, what that means ("" otherwise).
+// It is allowed (an emulator has no quota) but never silently.
+func (c *Config) BudgetWarning() string {
+	if c.CallRate+c.WatchRate <= 5 {
+		return ""
+	}
+	return fmt.Sprintf("-ivs-call-rate %v plus -watch-call-rate %v is more than the 5 calls per second per operation AWS allows: against AWS, IVS will throttle the console and your own backend", c.CallRate, c.WatchRate)
 }
 
 // Getenv is os.Getenv, the default source of GREENROOM_* variables.

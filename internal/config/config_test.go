@@ -50,6 +50,8 @@ func TestWrongValuesStopWithOneClearLine(t *testing.T) {
 		{[]string{"-nope"}, nil, `flag provided but not defined: -nope`},
 		{[]string{"extra"}, nil, `unexpected argument "extra"`},
 		{[]string{"-cookie-secure", "maybe", "-session-keys", key}, nil, `-cookie-secure (GREENROOM_COOKIE_SECURE)`},
+		{[]string{"-watch-call-rate", "0"}, nil, `-watch-call-rate (GREENROOM_WATCH_CALL_RATE): 0 is outside (0, 5]`},
+		{[]string{"-watch-min-cadence", "100ms"}, nil, `-watch-min-cadence (GREENROOM_WATCH_MIN_CADENCE): 100ms is outside 1s to 5m`},
 	}
 	for _, tc := range cases {
 		_, err := Load(tc.args, env(tc.env))
@@ -93,5 +95,16 @@ func TestDocsConfigurationMatchesTheCode(t *testing.T) {
 	}
 	if !strings.Contains(string(b), ReferenceMarkdown()) {
 		t.Fatal("docs/configuration.md is out of date: run `make docs` and commit it")
+	}
+}
+
+func TestBudgetsOverAWSQuotaAreSaid(t *testing.T) {
+	c, err := Load(nil, env(nil))
+	if err != nil || c.BudgetWarning() != "" {
+		t.Fatalf("defaults (%v + %v): %q %v", c.CallRate, c.WatchRate, c.BudgetWarning(), err)
+	}
+	c, err = Load([]string{"-ivs-call-rate", "4.5", "-watch-call-rate", "1"}, env(nil))
+	if err != nil || !strings.Contains(c.BudgetWarning(), "more than the 5 calls per second") {
+		t.Errorf("over the quota: %q %v", c.BudgetWarning(), err)
 	}
 }

@@ -1,6 +1,7 @@
 // Package metrics holds the console's Prometheus collectors, registered on one
-// registry that /metrics serves. Labels never carry ids or secrets: only
-// bounded sets (route patterns, operations, outcomes).
+// registry that /metrics serves. Labels never carry secrets, and only bounded
+// sets: route patterns, operations, outcomes, and (watcher gauges) the ids
+// of stages and ingest configurations, which IVS's quotas bound.
 package metrics
 
 import (

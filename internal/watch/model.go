@@ -66,7 +66,8 @@ type Region struct {
 
 // Stage is one stage and, while it is live, its session.
 type Stage struct {
-	Stage ivs.Stage
+	Region ivs.Region
+	Stage  ivs.Stage
 	// Session is nil when the stage has no live session.
 	Session *Session
 	// Pairs are the redundant ingest configurations attached to the stage.
@@ -83,7 +84,8 @@ type Session struct {
 	ID    string
 	Start time.Time
 	// Publishers is the number of participants publishing now, as of
-	// PublishersAt (every sweep).
+	// PublishersAt: every sweep on a stage with redundant ingest (its
+	// publishers are listed to judge the pairs), else with the count.
 	Publishers   int
 	PublishersAt time.Time
 	// Connected is the number of participants connected, as of

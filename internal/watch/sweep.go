@@ -41,12 +41,14 @@ type regionWatcher struct {
 
 // count is a connected-participant count carried over sweeps.
 type count struct {
-	session string
-	next    string    // token of the page to count next ("" = start over)
-	partial int       // counted so far in this pass
-	started time.Time // when this pass began
-	done    int       // the last complete count
-	doneAt  time.Time // when that pass began
+	session           string
+	next              string    // token of the page to count next ("" = start over)
+	partial           int       // counted so far in this pass
+	partialPublishers int       // of which publishing
+	started           time.Time // when this pass began
+	done              int       // the last complete count
+	donePublishers    int
+	doneAt            time.Time // when that pass began
 }
 
 func newRegionWatcher(w *Watcher, r ivs.Region) *regionWatcher {
@@ -176,9 +178,21 @@ func (rw *regionWatcher) credentials(ctx context.Context, configs []ivs.IngestCo
 	return nil
 }
 
-// stage builds one stage's model.
+// stage builds one stage's model. Its publishers are listed every sweep
+// only when it has redundant pairs to judge; otherwise they come with the
+// connected count, which advances a page per sweep.
 func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.IngestConfiguration, now time.Time) (*Stage, error) {
-	s := &Stage{Stage: st, Configs: len(configs)}
+	s := &Stage{Region: rw.region, Stage: st, Configs: len(configs)}
+	var pairs []ivs.IngestConfiguration
+	for _, c := range configs {
+		rw.mu.Lock()
+		full, ok := rw.full[c.ARN]
+		rw.mu.Unlock()
+		if c.RedundantIngest && ok {
+			full.State = c.State // the summary is fresher
+			pairs = append(pairs, full)
+		}
+	}
 	var publishers []ivs.Participant
 	if st.Live() {
 		sess, err := rw.session(ctx, st, now)
@@ -186,34 +200,26 @@ func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.
 			return nil, err
 		}
 		s.Session = sess
-		q := ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID, PublishedOnly: true}
-		publishers, err = collect(ctx, maxPublisherPages, func(ctx context.Context, lq ivs.ListQuery) (ivs.Page[ivs.Participant], error) {
-			q.ListQuery = lq
-			return rw.w.opts.IVS.ListParticipants(ctx, rw.region, q)
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range publishers {
-			if p.Connected() {
-				sess.Publishers++
+		if len(pairs) > 0 {
+			q := ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID, PublishedOnly: true}
+			publishers, err = collect(ctx, maxPublisherPages, func(ctx context.Context, lq ivs.ListQuery) (ivs.Page[ivs.Participant], error) {
+				q.ListQuery = lq
+				return rw.w.opts.IVS.ListParticipants(ctx, rw.region, q)
+			})
+			if err != nil {
+				return nil, err
+			}
+			sess.Publishers, sess.PublishersAt = 0, now
+			for _, p := range publishers {
+				if p.Connected() {
+					sess.Publishers++
+				}
 			}
 		}
-		sess.PublishersAt = now
 	}
 	prevStage := rw.prev.stage(st.ARN)
-	for _, c := range configs {
-		if !c.RedundantIngest {
-			continue
-		}
-		rw.mu.Lock()
-		full, ok := rw.full[c.ARN]
-		rw.mu.Unlock()
-		if !ok {
-			continue
-		}
-		full.State = c.State // the summary is fresher
-		p, err := rw.pair(ctx, st, full, publishers, prevStage)
+	for _, c := range pairs {
+		p, err := rw.pair(ctx, st, c, publishers, prevStage)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +237,7 @@ func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.
 }
 
 // session returns a live session's start (read once per session) and its
-// connected count, advanced by up to one page.
+// counts, advanced by up to one page.
 func (rw *regionWatcher) session(ctx context.Context, st ivs.Stage, now time.Time) (*Session, error) {
 	id := st.ActiveSessionID
 	rw.mu.Lock()
@@ -247,18 +253,17 @@ func (rw *regionWatcher) session(ctx context.Context, st ivs.Stage, now time.Tim
 		rw.starts[id] = start
 		rw.mu.Unlock()
 	}
-	sess := &Session{ID: id, Start: start}
-	n, at, err := rw.count(ctx, st, now)
+	c, err := rw.count(ctx, st, now)
 	if err != nil {
 		return nil, err
 	}
-	sess.Connected, sess.ConnectedAt = n, at
-	return sess, nil
+	return &Session{ID: id, Start: start, Connected: c.done, ConnectedAt: c.doneAt, Publishers: c.donePublishers, PublishersAt: c.doneAt}, nil
 }
 
-// count advances the stage's connected count by one page when one is due,
-// and returns the last complete count.
-func (rw *regionWatcher) count(ctx context.Context, st ivs.Stage, now time.Time) (int, time.Time, error) {
+// count advances the stage's count of connected participants (and of
+// those among them publishing) by one page when one is due, and returns
+// the last complete count.
+func (rw *regionWatcher) count(ctx context.Context, st ivs.Stage, now time.Time) (count, error) {
 	rw.mu.Lock()
 	c := rw.counts[st.ARN]
 	if c == nil || c.session != st.ActiveSessionID {
@@ -266,26 +271,33 @@ func (rw *regionWatcher) count(ctx context.Context, st ivs.Stage, now time.Time)
 		rw.counts[st.ARN] = c
 	}
 	due := c.next != "" || c.doneAt.IsZero() || now.Sub(c.doneAt) >= rw.w.opts.CountEvery
-	rw.mu.Unlock()
 	if !due {
-		return c.done, c.doneAt, nil
+		defer rw.mu.Unlock()
+		return *c, nil
 	}
 	if c.next == "" {
-		c.partial, c.started = 0, now
+		c.partial, c.partialPublishers, c.started = 0, 0, now
 	}
+	next := c.next
+	rw.mu.Unlock()
 	page, err := rw.w.opts.IVS.ListParticipants(ctx, rw.region, ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID,
-		State: ivs.ParticipantConnected, ListQuery: ivs.ListQuery{NextToken: c.next, MaxResults: ivs.MaxPageSize}})
+		State: ivs.ParticipantConnected, ListQuery: ivs.ListQuery{NextToken: next, MaxResults: ivs.MaxPageSize}})
 	if err != nil {
-		return 0, time.Time{}, err
+		return count{}, err
 	}
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	c.partial += len(page.Items)
+	for _, p := range page.Items {
+		if p.Published {
+			c.partialPublishers++
+		}
+	}
 	c.next = page.NextToken
 	if c.next == "" || c.partial >= maxCountPages*ivs.MaxPageSize {
-		c.done, c.doneAt, c.next = c.partial, c.started, ""
+		c.done, c.donePublishers, c.doneAt, c.next = c.partial, c.partialPublishers, c.started, ""
 	}
-	return c.done, c.doneAt, nil
+	return *c, nil
 }
 
 // pair judges one redundant configuration, reading an encoder's timeline
