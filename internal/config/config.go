@@ -34,10 +34,10 @@ type Config struct {
 	AuditDB        string
 	AuditRetention time.Duration
 
-	CacheOff      bool
-	CallRate      float64 // IVS calls per second per operation and region
-	CallBurst     int
-	CallTimeout   time.Duration
+	CacheOff    bool
+	CallRate    float64 // IVS calls per second per operation and region
+	CallBurst   int
+	CallTimeout time.Duration
 	// The watcher of live stages (the ops board): its own share of the
 	// call budget, and the shortest time between two sweeps of a region.
 	WatchRate     float64

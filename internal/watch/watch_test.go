@@ -16,15 +16,16 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/metrics"
 )
 
+const region ivs.Region = "us-east-1"
+
 const (
-	region    ivs.Region = "us-east-1"
-	liveID               = "LiveStage001"
-	idleID               = "IdleStage001"
-	sessionID            = "st-LIVESESSION1"
-	pairID               = "PairCfg00001"
-	idlePair             = "IdlePair0001"
-	encA                 = "encoderA0001"
-	encB                 = "encoderB0001"
+	liveID    = "LiveStage001"
+	idleID    = "IdleStage001"
+	sessionID = "st-LIVESESSION1"
+	pairID    = "PairCfg00001"
+	idlePair  = "IdlePair0001"
+	encA      = "encoderA0001"
+	encB      = "encoderB0001"
 )
 
 var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -69,7 +70,11 @@ type harness struct {
 func newHarness(t *testing.T, f *ivstest.Fake, recalled map[string]ivs.Protection) *harness {
 	h := &harness{t: t, f: f, now: t0.Add(time.Hour)}
 	h.w = New(Options{Regions: []ivs.Region{region}, IVS: f, Now: func() time.Time { return h.now }, Logger: slog.New(slog.DiscardHandler),
-		OnTransitions: func(_ context.Context, ts []history.Transition) { h.mu.Lock(); h.ts = append(h.ts, ts...); h.mu.Unlock() }})
+		OnTransitions: func(_ context.Context, ts []history.Transition) {
+			h.mu.Lock()
+			h.ts = append(h.ts, ts...)
+			h.mu.Unlock()
+		}})
 	h.rw = newRegionWatcher(h.w, region)
 	h.rw.recalled = recalled
 	return h
