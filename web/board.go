@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/watch"
 	"github.com/greenroom-dev/greenroom/views"
 )
@@ -22,6 +23,13 @@ type LiveModel interface {
 }
 
 const boardStreamURL = "/board/stream"
+
+// livePairs lets the application layer read redundancy from the model.
+type livePairs struct{ LiveModel }
+
+func (l livePairs) Pairs(region ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool) {
+	return l.Snapshot().Pairs(region, stageARN, sessionID)
+}
 
 // boardShow is the ops board: every live stage of every region, worst
 // first, from the watcher's model (no IVS call of its own).
@@ -42,6 +50,15 @@ func (h *handler) snapshot() (*watch.Snapshot, error) {
 			Message: "This console was started without its watcher of live stages, so there is nothing to show here."}
 	}
 	return h.Live.Snapshot(), nil
+}
+
+// liveSnapshot is the watcher's model for health columns: an empty one
+// when the console runs without a watcher (every health is unknown).
+func (h *handler) liveSnapshot() *watch.Snapshot {
+	if h.Live == nil {
+		return &watch.Snapshot{}
+	}
+	return h.Live.Snapshot()
 }
 
 func (h *handler) boardView(snap *watch.Snapshot) views.BoardView {

@@ -34,9 +34,14 @@ func (h *handler) ingestList(c echo.Context) error {
 		Stage: q.Stage, State: q.State, Sort: q.Sort, Next: q.Next, NextToken: l.Page.NextToken,
 		Stages: stageOptions(l.Stages), StageName: names[q.Stage], OneFilter: form.OneFilterRule,
 	}
+	snap := h.liveSnapshot()
 	for _, cfg := range l.Page.Items {
 		sid := ivs.IDFromARN(cfg.StageARN)
-		v.Rows = append(v.Rows, views.IngestRow{Config: cfg, StageID: sid, StageName: names[sid], Flags: cfg.Hygiene()})
+		row := views.IngestRow{Config: cfg, StageID: sid, StageName: names[sid], Flags: cfg.Hygiene()}
+		if p, _ := snap.Pair(regionOf(c), cfg.ARN); p != nil {
+			row.Protection = p.Protection
+		}
+		v.Rows = append(v.Rows, row)
 	}
 	sortIngestRows(v.Rows, q.Sort)
 	p := h.page(c, "Ingest configurations", "ingest", ingestSection)

@@ -16,6 +16,10 @@ func (h *handler) ingestShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	fragment := c.QueryParam("fragment")
+	if fragment != "" && fragment != "encoders" {
+		return badRequest("“fragment” can only be “encoders” on a configuration's page.")
+	}
 	d, err := h.console.IngestDetail(c.Request().Context(), regionOf(c), id)
 	if err != nil {
 		return err
@@ -38,6 +42,9 @@ func (h *handler) ingestShow(c echo.Context) error {
 		}
 	}
 	p := h.page(c, d.Config.DisplayName(), "ingest", ingestSection)
+	if fragment == "encoders" {
+		return render(c, http.StatusOK, views.EncodersNow(p, v))
+	}
 	return render(c, http.StatusOK, views.IngestShow(p, v))
 }
 

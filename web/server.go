@@ -72,8 +72,11 @@ func New(d Deps) *echo.Echo {
 	if d.TrustedProxy == nil {
 		d.TrustedProxy = func(string) bool { return false }
 	}
-	h := &handler{Deps: d, console: console.New(console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger}),
-		closing: make(chan struct{})}
+	co := console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger}
+	if d.Live != nil {
+		co.Live = livePairs{d.Live}
+	}
+	h := &handler{Deps: d, console: console.New(co), closing: make(chan struct{})}
 	for _, r := range d.Regions {
 		h.regionNames = append(h.regionNames, string(r))
 	}

@@ -25,8 +25,13 @@ func (h *handler) stageList(c echo.Context) error {
 		return err
 	}
 	v := views.StageListView{Query: q, NextToken: l.NextToken, Count: l.Count}
+	snap := h.liveSnapshot()
 	for _, st := range l.Stages {
-		v.Stages = append(v.Stages, views.StageRow{Stage: st})
+		row := views.StageRow{Stage: st}
+		if ws := snap.Stage(regionOf(c), st.ARN); ws != nil {
+			row.Health, row.Since = ws.Health, ws.Since
+		}
+		v.Stages = append(v.Stages, row)
 	}
 	p := h.page(c, "Stages", "stages", "/stages")
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "stage-table" {

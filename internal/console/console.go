@@ -33,6 +33,16 @@ type Options struct {
 	Regions []ivs.Region // the first is the default
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Live, when set, is the watcher's model: pages take a live session's
+	// redundancy from it instead of asking IVS again.
+	Live Live
+}
+
+// Live is what the application layer needs of the watcher's model.
+type Live interface {
+	// Pairs are the judged redundant pairs of a stage's live session, ok
+	// only when the model has a current view of that session.
+	Pairs(region ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool)
 }
 
 // Console is the application layer. Its methods are safe for concurrent use.
@@ -42,11 +52,12 @@ type Console struct {
 	regions []ivs.Region
 	now     func() time.Time
 	log     *slog.Logger
+	live    Live
 }
 
 // New builds the application layer.
 func New(o Options) *Console {
-	c := &Console{ivs: o.IVS, audit: o.Audit, regions: o.Regions, now: o.Now, log: o.Logger}
+	c := &Console{ivs: o.IVS, audit: o.Audit, regions: o.Regions, now: o.Now, log: o.Logger, live: o.Live}
 	if c.now == nil {
 		c.now = time.Now
 	}

@@ -172,3 +172,31 @@ func TestStageLookupNeedsAUniqueName(t *testing.T) {
 		t.Error("an ambiguous name resolved")
 	}
 }
+
+// live is a watcher's model that has a current view of the live session.
+type live map[string][]ivs.Redundancy
+
+func (l live) Pairs(_ ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool) {
+	p, ok := l[stageARN+"/"+sessionID]
+	return p, ok
+}
+
+func TestPagesTakeRedundancyFromTheLiveModel(t *testing.T) {
+	f := newWorld()
+	pairARN := ingestARNOf(pairID)
+	model := live{arnOf(liveID) + "/" + sessionID: {{Config: ivs.IngestConfiguration{ARN: pairARN, RedundantIngest: true}, SessionID: sessionID, Protection: ivs.Protected}}}
+	c := New(Options{IVS: f, Regions: []ivs.Region{region}, Live: model})
+	sp, err := c.StagePage(context.Background(), Ref{Region: region, StageID: liveID}, "")
+	if err != nil || len(sp.Redundancy) != 1 || sp.Redundancy[0].Protection != ivs.Protected {
+		t.Fatalf("%+v %v", sp.Redundancy, err)
+	}
+	if n := f.Calls("ListParticipants") + f.Calls("ListParticipantEvents") + f.Calls("GetIngestConfiguration"); n != 0 {
+		t.Errorf("the stage page judged redundancy itself (%d calls)", n)
+	}
+	// Without a current view of the session, the page asks IVS.
+	c = New(Options{IVS: f, Regions: []ivs.Region{region}, Live: live{}})
+	sp, err = c.StagePage(context.Background(), Ref{Region: region, StageID: liveID}, "")
+	if err != nil || len(sp.Redundancy) != 1 || sp.Redundancy[0].Protection != ivs.Degraded || f.Calls("ListParticipants") == 0 {
+		t.Errorf("fallback: %+v %v", sp.Redundancy, err)
+	}
+}

@@ -14,8 +14,34 @@ const maxPublisherPages = 5
 
 // Redundancy judges each redundant configuration among configs in the
 // stage's live session: who publishes, when that last changed and why. The
-// calls run in parallel; with no live session every encoder is down.
+// watcher's model answers when it has a current view of the session;
+// otherwise the calls run here, in parallel. With no live session every
+// pair is idle.
 func (c *Console) Redundancy(ctx context.Context, region ivs.Region, st ivs.Stage, configs []ivs.IngestConfiguration) ([]ivs.Redundancy, error) {
+	if c.live != nil && st.Live() {
+		if pairs, ok := c.live.Pairs(region, st.ARN, st.ActiveSessionID); ok {
+			return onlyThese(pairs, configs), nil
+		}
+	}
+	return c.judge(ctx, region, st, configs)
+}
+
+// onlyThese keeps the pairs of the given configurations, in their order.
+func onlyThese(pairs []ivs.Redundancy, configs []ivs.IngestConfiguration) []ivs.Redundancy {
+	var out []ivs.Redundancy
+	for _, cfg := range configs {
+		for _, p := range pairs {
+			if p.Config.ARN == cfg.ARN && cfg.RedundantIngest {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// judge asks IVS: the publishers of the session, then the timeline of each
+// encoder that joined.
+func (c *Console) judge(ctx context.Context, region ivs.Region, st ivs.Stage, configs []ivs.IngestConfiguration) ([]ivs.Redundancy, error) {
 	var redundant []ivs.IngestConfiguration
 	for _, cfg := range configs {
 		if cfg.RedundantIngest {

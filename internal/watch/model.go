@@ -108,7 +108,7 @@ type Pair struct {
 }
 
 // Region returns the model of one region (nil when not watched).
-func (s Snapshot) Region(r ivs.Region) *Region {
+func (s *Snapshot) Region(r ivs.Region) *Region {
 	for _, rg := range s.Regions {
 		if rg.Region == r {
 			return rg
@@ -118,7 +118,7 @@ func (s Snapshot) Region(r ivs.Region) *Region {
 }
 
 // Stage returns a stage of a region by ARN.
-func (s Snapshot) Stage(r ivs.Region, stageARN string) *Stage {
+func (s *Snapshot) Stage(r ivs.Region, stageARN string) *Stage {
 	rg := s.Region(r)
 	if rg == nil {
 		return nil
@@ -132,7 +132,7 @@ func (s Snapshot) Stage(r ivs.Region, stageARN string) *Stage {
 }
 
 // Pair returns a redundant configuration of a region by ARN, with its stage.
-func (s Snapshot) Pair(r ivs.Region, configARN string) (*Pair, *Stage) {
+func (s *Snapshot) Pair(r ivs.Region, configARN string) (*Pair, *Stage) {
 	rg := s.Region(r)
 	if rg == nil {
 		return nil, nil
@@ -148,7 +148,7 @@ func (s Snapshot) Pair(r ivs.Region, configARN string) (*Pair, *Stage) {
 }
 
 // Live returns every live stage of every region, worst first.
-func (s Snapshot) Live() []*Stage {
+func (s *Snapshot) Live() []*Stage {
 	var out []*Stage
 	for _, rg := range s.Regions {
 		for _, st := range rg.Stages {
@@ -162,7 +162,7 @@ func (s Snapshot) Live() []*Stage {
 }
 
 // Problems counts the stages someone should act on.
-func (s Snapshot) Problems() int {
+func (s *Snapshot) Problems() int {
 	n := 0
 	for _, rg := range s.Regions {
 		for _, st := range rg.Stages {
@@ -211,4 +211,28 @@ func healthOf(live bool, pairs []Pair) Health {
 		}
 	}
 	return h
+}
+
+// Pairs are the judged redundant pairs of a stage's live session, when the
+// model has a current view of it: the region's last sweep succeeded and
+// saw that session live. Pages use it instead of judging again.
+func (s *Snapshot) Pairs(r ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool) {
+	rg := s.Region(r)
+	if rg == nil || rg.Err != nil || rg.SweptAt.IsZero() {
+		return nil, false
+	}
+	st := rg.stage(stageARN)
+	if st == nil || st.Session == nil || st.Session.ID != sessionID {
+		return nil, false
+	}
+	out := make([]ivs.Redundancy, len(st.Pairs))
+	for i, p := range st.Pairs {
+		out[i] = p.Redundancy
+	}
+	return out, true
+}
+
+// Pairs answers from the current snapshot (see Snapshot.Pairs).
+func (w *Watcher) Pairs(r ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool) {
+	return w.Snapshot().Pairs(r, stageARN, sessionID)
 }
