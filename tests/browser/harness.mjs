@@ -107,3 +107,45 @@ export async function checkA11y(page, label) {
   });
   if (result.length) throw new Error(`axe found serious or critical issues on ${label || page.url()}:\n` + result.join("\n"));
 }
+
+// startEmulator runs bin/ivs-emulator on a random loopback port (for
+// journeys that make things happen on cue through its admin API) and
+// resolves with its base URL.
+export async function startEmulator(args = []) {
+  const proc = spawn(process.env.EMULATOR_BIN || "bin/ivs-emulator", ["-addr", "127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const logs = [];
+  proc.stderr.on("data", (d) => logs.push(...d.toString().split("\n").filter(Boolean)));
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("emulator did not start in 30 s:\n" + logs.join("\n"))), 30000);
+    proc.stdout.on("data", (d) => {
+      out += d.toString();
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n` + logs.join("\n"))); });
+  });
+  return {
+    url, logs,
+    // admin calls an endpoint of the emulator's admin API on cue.
+    async admin(path, body) {
+      const res = await fetch(url + "/_emulator/" + path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const json = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((r) => proc.once("exit", r));
+      }
+    },
+  };
+}
+
+// percentiles of a list of numbers, for the figures a journey measures.
+export function percentiles(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  return { n: s.length, min: s[0], p50: at(50), p90: at(90), max: s[s.length - 1] };
+}
