@@ -1,0 +1,58 @@
+package views
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/greenroom-dev/greenroom/internal/history"
+)
+
+func TestLaneOfCutsTheWindowIntoStates(t *testing.T) {
+	from := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	to := from.Add(time.Hour)
+	ts := []history.Transition{ // newest first, as history answers
+		{Time: from.Add(40 * time.Minute), From: "not publishing", To: "publishing"},
+		{Time: from.Add(30 * time.Minute), From: "publishing", To: "not publishing", Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED"},
+		{Time: from.Add(-2 * time.Hour), From: "", To: "publishing"},
+	}
+	l := LaneOf("Encoder A", ts, from, to)
+	var states []string
+	for _, s := range l.Segments {
+		states = append(states, s.State)
+	}
+	if strings.Join(states, ",") != "publishing,not publishing,publishing" || l.Flaps() != 2 {
+		t.Fatalf("segments %v", l.Segments)
+	}
+	if s := l.Segments[1]; s.X != 500 || s.W != 166 || s.Class() != "tl-bad" {
+		t.Errorf("the drop is drawn at %d for %d (%s)", s.X, s.W, s.Class())
+	}
+	if empty := LaneOf("B", nil, from, to); len(empty.Segments) != 1 || empty.Segments[0].Class() != "tl-idle" {
+		t.Errorf("no history: %+v", empty.Segments)
+	}
+}
+
+func TestTimelineFigureHasATableBehindIt(t *testing.T) {
+	from := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	drop := history.Transition{Time: from.Add(30 * time.Minute), Kind: history.KindEncoder, Encoder: "A", From: "publishing", To: "not publishing", Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED"}
+	tl := Timeline{Title: "Encoders of program", From: from, To: from.Add(time.Hour), Rows: []history.Transition{drop},
+		Lanes: []Lane{LaneOf("Encoder A", []history.Transition{drop}, from, from.Add(time.Hour))}}
+	var b strings.Builder
+	if err := TimelineFigure("enc", tl).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if d.Find("svg[role=img] rect").Length() != 2 || d.Find("svg[role=img]").AttrOr("aria-label", "") != "Encoder A: 1 change in the window" {
+		t.Errorf("svg: %s", b.String())
+	}
+	row := d.Find("table tbody tr").Text()
+	if !strings.Contains(row, "2026-11-30 10:30:00 UTC") || !strings.Contains(row, "Encoder A") || !strings.Contains(row, "BITRATE_EXCEEDED") {
+		t.Errorf("table row %q", row)
+	}
+	if d.Find("[style]").Length() != 0 {
+		t.Error("an inline style breaks the strict CSP")
+	}
+}
