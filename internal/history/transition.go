@@ -31,3 +31,10 @@ type Transition struct {
 	Cause         string
 	Detail        string
 }
+
+// Sample is a point of a live stage's participants-over-time chart.
+type Sample struct {
+	Time                        time.Time
+	Region, StageARN, SessionID string
+	Connected, Publishers       int
+}

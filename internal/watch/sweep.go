@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -37,6 +38,7 @@ type regionWatcher struct {
 	starts   map[string]time.Time               // session id -> start
 	counts   map[string]*count                  // stage ARN -> count in progress
 	recalled map[string]ivs.Protection
+	sampled  map[string]history.Sample // stage ARN -> last sample handed on
 }
 
 // count is a connected-participant count carried over sweeps.
@@ -53,7 +55,8 @@ type count struct {
 
 func newRegionWatcher(w *Watcher, r ivs.Region) *regionWatcher {
 	return &regionWatcher{w: w, region: r, log: w.opts.Logger.With(slog.String("region", string(r))),
-		prev: &Region{Region: r}, full: map[string]ivs.IngestConfiguration{}, starts: map[string]time.Time{}, counts: map[string]*count{}}
+		prev: &Region{Region: r}, full: map[string]ivs.IngestConfiguration{}, starts: map[string]time.Time{}, counts: map[string]*count{},
+		sampled: map[string]history.Sample{}}
 }
 
 func (rw *regionWatcher) run(ctx context.Context) {
@@ -108,7 +111,30 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 	if len(ts) > 0 && o.OnTransitions != nil {
 		o.OnTransitions(ctx, ts)
 	}
+	if ss := rw.samples(rg, start); len(ss) > 0 && o.OnSamples != nil {
+		o.OnSamples(ctx, ss)
+	}
 	return max(0, o.MinCadence-o.Now().Sub(start))
+}
+
+// samples are the points of the live stages' charts due after a sweep.
+func (rw *regionWatcher) samples(rg *Region, now time.Time) []history.Sample {
+	var out []history.Sample
+	for _, st := range rg.Stages {
+		if st.Session == nil || st.Session.ConnectedAt.IsZero() {
+			continue
+		}
+		s := history.Sample{Time: now, Region: string(rg.Region), StageARN: st.Stage.ARN, SessionID: st.Session.ID,
+			Connected: st.Session.Connected, Publishers: st.Session.Publishers}
+		last, ok := rw.sampled[st.Stage.ARN]
+		if ok && last.SessionID == s.SessionID && last.Connected == s.Connected && last.Publishers == s.Publishers &&
+			now.Sub(last.Time) < rw.w.opts.SampleEvery {
+			continue
+		}
+		rw.sampled[st.Stage.ARN] = s
+		out = append(out, s)
+	}
+	return out
 }
 
 // sweep reads the region once: its stages, its ingest configurations, and

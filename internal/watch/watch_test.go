@@ -287,3 +287,33 @@ func TestSubscribersHearOfEachSnapshot(t *testing.T) {
 		t.Error("version did not move")
 	}
 }
+
+func TestSamplesWhenCountsChangeAndEveryMinute(t *testing.T) {
+	f := world()
+	var got []history.Sample
+	h := newHarness(t, f, nil)
+	h.w.opts.OnSamples = func(_ context.Context, ss []history.Sample) { got = append(got, ss...) }
+	h.sweep()
+	if len(got) != 1 || got[0].Connected != 3 || got[0].Publishers != 2 || got[0].SessionID != sessionID {
+		t.Fatalf("first samples %+v", got)
+	}
+	h.sweep() // nothing changed, 5 s later
+	if len(got) != 1 {
+		t.Fatalf("an unchanged count was sampled again: %+v", got)
+	}
+	f.UpdateParticipants(stageARN(liveID), sessionID, func(ps []ivs.Participant) []ivs.Participant {
+		return append(ps, ivs.Participant{ID: "viewer000002", State: ivs.ParticipantConnected, FirstJoinTime: t0})
+	})
+	for range 4 { // the count is due again after 15 s
+		h.sweep()
+	}
+	if len(got) != 2 || got[1].Connected != 4 {
+		t.Fatalf("a changed count: %+v", got)
+	}
+	for range 12 { // a minute with nothing new
+		h.sweep()
+	}
+	if len(got) != 3 {
+		t.Errorf("no sample after a quiet minute: %d", len(got))
+	}
+}

@@ -33,7 +33,12 @@ type Options struct {
 	// OnTransitions receives each sweep's transitions, in order, after the
 	// snapshot that shows them is published (history, alerts).
 	OnTransitions func(ctx context.Context, ts []history.Transition)
-	Now           func() time.Time
+	// OnSamples receives points of the live stages' participants-over-time
+	// charts: a stage's counts when they change, and at least every
+	// SampleEvery (default 1 minute).
+	OnSamples   func(ctx context.Context, ss []history.Sample)
+	SampleEvery time.Duration
+	Now         func() time.Time
 	Logger        *slog.Logger
 }
 
@@ -50,6 +55,9 @@ type Watcher struct {
 func New(o Options) *Watcher {
 	if o.MinCadence <= 0 {
 		o.MinCadence = 2 * time.Second
+	}
+	if o.SampleEvery <= 0 {
+		o.SampleEvery = time.Minute
 	}
 	if o.CountEvery <= 0 {
 		o.CountEvery = 15 * time.Second
