@@ -48,7 +48,7 @@ func TestBehindNginxAndOAuth2Proxy(t *testing.T) {
 	defer oauth.Close()
 
 	console := startConsole(t, "", "-auth", "proxy", "-trusted-proxies", "127.0.0.1/32",
-		"-session-keys", strings.Repeat("ab", 32), "-role-map", "ivs-ops=operator,ivs-admins=admin,staff=viewer", "-backend", "emulator")
+		"-session-keys", testSessionKey, "-role-map", "ivs-ops=operator,ivs-admins=admin,staff=viewer", "-backend", "emulator")
 	port := freePort(t)
 	conf := nginxConfig(t, port, strings.TrimPrefix(oauth.URL, "http://"), strings.TrimPrefix(console, "http://"))
 	dir := t.TempDir()

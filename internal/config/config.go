@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -66,6 +67,10 @@ type AuthConfig struct {
 	ALBArn         string
 	RoleMap        string
 	DefaultRole    string
+
+	// TrustedNetworks is TrustedProxies parsed: the peers whose identity
+	// headers are believed.
+	TrustedNetworks []netip.Prefix
 }
 
 // Backends allowed for -backend.
@@ -96,7 +101,39 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		}
 		c.SessionKeys = append(c.SessionKeys, b)
 	}
+	nets, err := parseNetworks(c.Auth.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	c.Auth.TrustedNetworks = nets
 	return c, c.validate()
+}
+
+// parseNetworks reads -trusted-proxies: addresses or CIDRs. A prefix of
+// length 0 (0.0.0.0/0, ::/0) is refused rather than warned about: it makes
+// every peer on the internet a trusted proxy, so anyone could assert any
+// identity (proxy mode), client address and scheme. No set-up needs it: a
+// proxy's addresses can always be listed.
+func parseNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range splitList(s) {
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				a = a.Unmap()
+				out = append(out, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q is not an address or CIDR like 10.0.0.0/8", p)
+		}
+		if pr.Bits() == 0 {
+			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q trusts every address, so any client could claim an identity and an address: list your proxies' addresses, e.g. 10.0.0.5/32", p)
+		}
+		out = append(out, pr.Masked())
+	}
+	return out, nil
 }
 
 func (c *Config) validate() error {
@@ -178,7 +215,7 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.Seed, "emulator-seed", "demo", "world of the embedded emulator: demo or empty")
 
 	s.str(&c.Auth.Mode, "auth", "dev", "identity mode: dev (local admin, loopback only), proxy (trusted headers) or jwt (signed assertion)")
-	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity headers are trusted")
+	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity headers are trusted; 0.0.0.0/0 is refused")
 	s.str(&c.Auth.ProxyPreset, "proxy-preset", "oauth2-proxy", "proxy mode: header family: oauth2-proxy (X-Forwarded-*), authelia (Remote-*) or authentik (X-Authentik-*)")
 	s.str(&c.Auth.UserHeader, "auth-user-header", "", "proxy mode: header with the user name (default from the preset)")
 	s.str(&c.Auth.EmailHeader, "auth-email-header", "", "proxy mode: header with the e-mail (default from the preset)")
