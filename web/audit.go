@@ -58,8 +58,8 @@ func (h *handler) audit(c echo.Context, action, resource string, actionErr error
 		Resource:   resource,
 		Action:     action,
 		Outcome:    "success",
-		ClientAddr: c.RealIP(),
-		RequestID:  requestID(c),
+		ClientAddr: c.RealIP(), // the TCP peer, or X-Forwarded-For from -trusted-proxies only
+		RequestID:  auditRequestID(c),
 		Detail:     ivs.RedactStreamKeys(detail),
 	}
 	if actionErr != nil {

@@ -43,6 +43,10 @@ func accessLog(h *handler) echo.MiddlewareFunc {
 				slog.Duration("duration", d),
 				slog.Bool("htmx", isHTMX(c)),
 			}
+			attrs = append(attrs, slog.String("client", c.RealIP()))
+			if up := upstreamRequestID(c); up != "" {
+				attrs = append(attrs, slog.String("upstream_request_id", up))
+			}
 			if id, ok := identityOf(c); ok {
 				attrs = append(attrs, slog.String("user", displayName(id)))
 			}

@@ -18,7 +18,7 @@ import (
 // docs/urls.md and is the product's shareable state: keep it stable).
 func routes(e *echo.Echo, h *handler) {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestID())
+	e.Use(requestIDs(h))
 	e.Use(accessLog(h))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(securityHeaders(h))

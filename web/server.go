@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -31,8 +32,11 @@ type Deps struct {
 	Emulator bool
 	// Ready reports whether IVS is reachable (for /readyz).
 	Ready func(ctx context.Context) error
-	// TrustedProxy reports whether a peer address may set X-Forwarded-Proto.
-	TrustedProxy func(remoteAddr string) bool
+	// TrustedProxies are the reverse proxies' networks (-trusted-proxies):
+	// only a TCP peer inside one may set X-Forwarded-For (the client
+	// address of logs and audit), X-Forwarded-Proto and X-Request-Id (kept
+	// beside ours). Empty: no forwarding header counts.
+	TrustedProxies []netip.Prefix
 	// SecureCookies: "auto", "always" or "never".
 	SecureCookies string
 	Now           func() time.Time
@@ -57,9 +61,6 @@ func New(d Deps) *echo.Echo {
 	if d.RevealTTL == 0 {
 		d.RevealTTL = 60 * time.Second
 	}
-	if d.TrustedProxy == nil {
-		d.TrustedProxy = func(string) bool { return false }
-	}
 	h := &handler{Deps: d}
 	for _, r := range d.Regions {
 		h.regionNames = append(h.regionNames, string(r))
@@ -68,6 +69,7 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = h.ipExtractor()
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Server.IdleTimeout = 120 * time.Second
 	routes(e, h)

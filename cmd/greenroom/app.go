@@ -79,17 +79,17 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 	}
 	a.ln = ln
 	a.echo = web.New(web.Deps{
-		IVS:           svc,
-		Auth:          authn,
-		Sessions:      newSessionStore(cfg),
-		Audit:         auditor(auditLog),
-		AuditLog:      auditLog,
-		Logger:        a.log,
-		Regions:       cfg.Regions,
-		Emulator:      cfg.Emulated(),
-		Ready:         readiness(raw, cfg.Regions[0]),
-		TrustedProxy:  trustedProxy(cfg),
-		SecureCookies: cfg.CookieSecure,
+		IVS:            svc,
+		Auth:           authn,
+		Sessions:       newSessionStore(cfg),
+		Audit:          auditor(auditLog),
+		AuditLog:       auditLog,
+		Logger:         a.log,
+		Regions:        cfg.Regions,
+		Emulator:       cfg.Emulated(),
+		Ready:          readiness(raw, cfg.Regions[0]),
+		TrustedProxies: cfg.Auth.TrustedNetworks,
+		SecureCookies:  cfg.CookieSecure,
 	})
 	return a, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/netip"
 	"os"
 
 	"github.com/greenroom-dev/greenroom/internal/auth"
@@ -47,21 +46,4 @@ func newAuthenticator(cfg *config.Config) (auth.Authenticator, error) {
 		},
 	}
 	return auth.New(ac)
-}
-
-// trustedProxy reports whether a peer may tell us the browser used TLS.
-func trustedProxy(cfg *config.Config) func(string) bool {
-	nets := cfg.Auth.TrustedNetworks
-	return func(remote string) bool {
-		ap, err := netip.ParseAddrPort(remote)
-		if err != nil {
-			return false
-		}
-		for _, n := range nets {
-			if n.Contains(ap.Addr().Unmap()) {
-				return true
-			}
-		}
-		return false
-	}
 }

@@ -69,7 +69,8 @@ type AuthConfig struct {
 	DefaultRole    string
 
 	// TrustedNetworks is TrustedProxies parsed: the peers whose identity
-	// headers are believed.
+	// and forwarding headers (X-Forwarded-For, -Proto, X-Request-Id)
+	// are believed.
 	TrustedNetworks []netip.Prefix
 }
 
@@ -215,7 +216,7 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.Seed, "emulator-seed", "demo", "world of the embedded emulator: demo or empty")
 
 	s.str(&c.Auth.Mode, "auth", "dev", "identity mode: dev (local admin, loopback only), proxy (trusted headers) or jwt (signed assertion)")
-	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity headers are trusted; 0.0.0.0/0 is refused")
+	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity and forwarding headers (X-Forwarded-For, -Proto, X-Request-Id) are trusted; 0.0.0.0/0 is refused")
 	s.str(&c.Auth.ProxyPreset, "proxy-preset", "oauth2-proxy", "proxy mode: header family: oauth2-proxy (X-Forwarded-*), authelia (Remote-*) or authentik (X-Authentik-*)")
 	s.str(&c.Auth.UserHeader, "auth-user-header", "", "proxy mode: header with the user name (default from the preset)")
 	s.str(&c.Auth.EmailHeader, "auth-email-header", "", "proxy mode: header with the e-mail (default from the preset)")
