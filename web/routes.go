@@ -17,12 +17,18 @@ import (
 // routes is the one place that lists every URL (the scheme is documented in
 // docs/urls.md and is the product's shareable state: keep it stable).
 func routes(e *echo.Echo, h *handler) {
+	// Pre runs before routing, for every request: the trailing-slash
+	// redirect too gets a request id, a log line and the security headers.
+	e.Pre(requestIDs(h))
+	e.Pre(accessLog(h))
+	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
+	e.Pre(securityHeaders(h))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(requestIDs(h))
-	e.Use(accessLog(h))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
-	e.Use(securityHeaders(h))
 	e.Use(compress())
+	// Again inside compress: a handler's panic must become a 500 page while
+	// the compressing writer is still in place (the outer one alone met a
+	// released writer and panicked again, dropping the connection).
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.BodyLimit("256K"))
 
 	// Operations endpoints: no identity, no session.
