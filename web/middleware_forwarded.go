@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -60,6 +61,23 @@ func (h *handler) ipExtractor() echo.IPExtractor {
 		}
 		return xff(r)
 	}
+}
+
+// forwardedHost is the host the browser asked for: X-Forwarded-Host from a
+// trusted proxy (the value it appended last), else the Host header.
+func (h *handler) forwardedHost(r *http.Request) string {
+	if h.trustedPeer(r) {
+		if v := r.Header.Values("X-Forwarded-Host"); len(v) > 0 {
+			last := v[len(v)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if last = strings.TrimSpace(last); last != "" {
+				return last
+			}
+		}
+	}
+	return r.Host
 }
 
 // upstreamIDRE is what an upstream request id may look like to be kept:

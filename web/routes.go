@@ -18,11 +18,14 @@ import (
 // docs/urls.md and is the product's shareable state: keep it stable).
 func routes(e *echo.Echo, h *handler) {
 	// Pre runs before routing, for every request: the trailing-slash
-	// redirect too gets a request id, a log line and the security headers.
+	// redirect too gets a request id, a log line and the security headers,
+	// and nothing is answered to a foreign Host (dev) or Origin.
 	e.Pre(requestIDs(h))
 	e.Pre(accessLog(h))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Pre(securityHeaders(h))
+	e.Pre(checkHost(h))
+	e.Pre(checkOrigin(h))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(compress())
 	// Again inside compress: a handler's panic must become a 500 page while

@@ -34,9 +34,17 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// TrustedProxies are the reverse proxies' networks (-trusted-proxies):
 	// only a TCP peer inside one may set X-Forwarded-For (the client
-	// address of logs and audit), X-Forwarded-Proto and X-Request-Id (kept
-	// beside ours). Empty: no forwarding header counts.
+	// address of logs and audit), X-Forwarded-Proto, X-Forwarded-Host and
+	// X-Request-Id (kept beside ours). Empty: no forwarding header counts.
 	TrustedProxies []netip.Prefix
+	// PublicOrigin is the console's origin as browsers see it
+	// (-public-url, e.g. https://greenroom.example.com). POSTs whose Origin
+	// is another one are refused. Empty: the request's own scheme and host.
+	PublicOrigin string
+	// DevListenAddr is set in dev mode to the loopback address the console
+	// listens on (host:port): only Host headers naming a loopback host on
+	// that port are answered (DNS rebinding).
+	DevListenAddr string
 	// SecureCookies: "auto", "always" or "never".
 	SecureCookies string
 	Now           func() time.Time
@@ -61,6 +69,7 @@ func New(d Deps) *echo.Echo {
 	if d.RevealTTL == 0 {
 		d.RevealTTL = 60 * time.Second
 	}
+	d.PublicOrigin = normalOrigin(d.PublicOrigin)
 	h := &handler{Deps: d}
 	for _, r := range d.Regions {
 		h.regionNames = append(h.regionNames, string(r))

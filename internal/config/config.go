@@ -27,6 +27,13 @@ type Config struct {
 	Seed        string // demo | empty, for the embedded emulator
 
 	Auth AuthConfig
+	// PublicURL is the console's address as browsers see it (an origin:
+	// scheme and host); state-changing requests must come from it. Empty:
+	// the request's own host and scheme, as told by trusted proxies.
+	PublicURL string
+	// DevAuthAgainstAWS allows dev mode (everyone on this machine is the
+	// admin) with -backend aws.
+	DevAuthAgainstAWS bool
 
 	SessionKeys  [][]byte // first signs; all verify (rotation)
 	CookieSecure string   // auto | always | never
@@ -69,7 +76,7 @@ type AuthConfig struct {
 	DefaultRole    string
 
 	// TrustedNetworks is TrustedProxies parsed: the peers whose identity
-	// and forwarding headers (X-Forwarded-For, -Proto, X-Request-Id)
+	// and forwarding headers (X-Forwarded-For, -Proto, -Host, X-Request-Id)
 	// are believed.
 	TrustedNetworks []netip.Prefix
 }
@@ -168,6 +175,16 @@ func (c *Config) validate() error {
 	if !slices.Contains([]string{"auto", "always", "never"}, c.CookieSecure) {
 		return fmt.Errorf("-cookie-secure (GREENROOM_COOKIE_SECURE): %q is not allowed (want auto, always or never)", c.CookieSecure)
 	}
+	if c.Auth.Mode == "dev" && c.Backend == "aws" && !c.DevAuthAgainstAWS {
+		return errors.New("-auth (GREENROOM_AUTH): dev mode makes everyone who reaches this machine's loopback the admin of the real AWS account (-backend aws): use -auth proxy or jwt, or add -dev-auth-against-aws-i-know-what-i-am-doing")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			return fmt.Errorf("-public-url (GREENROOM_PUBLIC_URL): %q is not an origin like https://greenroom.example.com (scheme and host, no path)", c.PublicURL)
+		}
+	}
 	if c.Auth.Mode != "dev" && len(c.SessionKeys) == 0 {
 		return errors.New("-session-keys (GREENROOM_SESSION_KEYS): required outside dev mode, so sessions survive restarts and replicas agree")
 	}
@@ -216,7 +233,9 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.Seed, "emulator-seed", "demo", "world of the embedded emulator: demo or empty")
 
 	s.str(&c.Auth.Mode, "auth", "dev", "identity mode: dev (local admin, loopback only), proxy (trusted headers) or jwt (signed assertion)")
-	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity and forwarding headers (X-Forwarded-For, -Proto, X-Request-Id) are trusted; 0.0.0.0/0 is refused")
+	s.boolean(&c.DevAuthAgainstAWS, "dev-auth-against-aws-i-know-what-i-am-doing", false, "allow -auth dev with -backend aws: everyone who reaches the loopback listener is the admin of the real account")
+	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity and forwarding headers (X-Forwarded-For, -Proto, -Host, X-Request-Id) are trusted; 0.0.0.0/0 is refused")
+	s.str(&c.PublicURL, "public-url", "", "the console's address as browsers see it, e.g. https://greenroom.example.com: POSTs whose Origin is another site are refused (empty: the request's own host and scheme)")
 	s.str(&c.Auth.ProxyPreset, "proxy-preset", "oauth2-proxy", "proxy mode: header family: oauth2-proxy (X-Forwarded-*), authelia (Remote-*) or authentik (X-Authentik-*)")
 	s.str(&c.Auth.UserHeader, "auth-user-header", "", "proxy mode: header with the user name (default from the preset)")
 	s.str(&c.Auth.EmailHeader, "auth-email-header", "", "proxy mode: header with the e-mail (default from the preset)")
