@@ -27,6 +27,7 @@ func routes(e *echo.Echo, h *handler) {
 	e.Pre(checkHost(h))
 	e.Pre(checkOrigin(h))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(streamDeadlines(h))
 	e.Use(compress())
 	// Again inside compress: a handler's panic must become a 500 page while
 	// the compressing writer is still in place (the outer one alone met a

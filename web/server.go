@@ -50,7 +50,30 @@ type Deps struct {
 	Now           func() time.Time
 	// RevealTTL is how long revealed keys stay on screen.
 	RevealTTL time.Duration
+	// ReadTimeout bounds reading a whole request, body included (default
+	// DefaultReadTimeout); WriteTimeout bounds writing a response (default
+	// DefaultWriteTimeout), except for the CSV streams, whose every write
+	// gets StreamWriteTimeout (default DefaultStreamWriteTimeout).
+	ReadTimeout, WriteTimeout, StreamWriteTimeout time.Duration
 }
+
+// Server timeouts. A request, body included, must arrive within
+// DefaultReadTimeout of its first byte: forms are a few KB (the body limit
+// is 256 KB), so 20 s allows a 13 KB/s link, and a client that trickles a
+// body (to hold connections open) is cut off. Once the body is read the
+// read deadline no longer applies (net/http clears it), so long handlers
+// are unaffected. DefaultWriteTimeout bounds a response from the end of its
+// headers: pages wait for IVS at most a few rounds of -ivs-timeout. The
+// CSV exports stream for as long as the data lasts with constant memory, so
+// they have no overall deadline; instead each write must finish within
+// DefaultStreamWriteTimeout (a reader that stops reading is dropped).
+const (
+	DefaultReadTimeout        = 20 * time.Second
+	DefaultWriteTimeout       = 60 * time.Second
+	DefaultStreamWriteTimeout = 60 * time.Second
+	defaultIdleTimeout        = 120 * time.Second
+	defaultReadHeaderTimeout  = 10 * time.Second
+)
 
 // handler carries the dependencies into every page and action.
 type handler struct {
@@ -69,6 +92,15 @@ func New(d Deps) *echo.Echo {
 	if d.RevealTTL == 0 {
 		d.RevealTTL = 60 * time.Second
 	}
+	if d.ReadTimeout == 0 {
+		d.ReadTimeout = DefaultReadTimeout
+	}
+	if d.WriteTimeout == 0 {
+		d.WriteTimeout = DefaultWriteTimeout
+	}
+	if d.StreamWriteTimeout == 0 {
+		d.StreamWriteTimeout = DefaultStreamWriteTimeout
+	}
 	d.PublicOrigin = normalOrigin(d.PublicOrigin)
 	h := &handler{Deps: d}
 	for _, r := range d.Regions {
@@ -79,8 +111,10 @@ func New(d Deps) *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = h.handleError
 	e.IPExtractor = h.ipExtractor()
-	e.Server.ReadHeaderTimeout = 10 * time.Second
-	e.Server.IdleTimeout = 120 * time.Second
+	e.Server.ReadHeaderTimeout = defaultReadHeaderTimeout
+	e.Server.ReadTimeout = d.ReadTimeout
+	e.Server.WriteTimeout = d.WriteTimeout
+	e.Server.IdleTimeout = defaultIdleTimeout
 	routes(e, h)
 	return e
 }
