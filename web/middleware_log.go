@@ -48,7 +48,10 @@ func accessLog(h *handler) echo.MiddlewareFunc {
 				attrs = append(attrs, slog.String("upstream_request_id", up))
 			}
 			if id, ok := identityOf(c); ok {
-				attrs = append(attrs, slog.String("user", displayName(id)))
+				// The verified name the audit log uses (e-mail, else
+				// subject), never the display name: a proxy may pass a
+				// client's name header through.
+				attrs = append(attrs, slog.String("user", id.Actor()))
 			}
 			if err != nil && status >= 500 {
 				attrs = append(attrs, slog.String("error", safeErrorText(err)))
