@@ -95,8 +95,6 @@ func (h *handler) boardStream(c echo.Context) error {
 	hdr.Set(echo.HeaderContentType, "text/event-stream")
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Accel-Buffering", "no") // nginx: pass events on at once
-	// A stream lives as long as the page: no write deadline.
-	_ = http.NewResponseController(res).SetWriteDeadline(time.Time{})
 	res.WriteHeader(http.StatusOK)
 	keepAlive := time.NewTicker(25 * time.Second)
 	defer keepAlive.Stop()

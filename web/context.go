@@ -14,6 +14,8 @@ const (
 	ctxSession   = "greenroom.session"
 	ctxFreshness = "greenroom.freshness"
 	ctxRegion    = "greenroom.region"
+	// ctxUpstreamRequestID is a trusted proxy's own id for the request.
+	ctxUpstreamRequestID = "greenroom.upstream_request_id"
 )
 
 func identityOf(c echo.Context) (auth.Identity, bool) {
@@ -50,7 +52,25 @@ func regionOf(c echo.Context) ivs.Region {
 
 func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
 
-// requestID is the id the request-id middleware gave this request.
+// requestID is the id the request-id middleware gave this request: always
+// ours, never the client's.
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+// upstreamRequestID is the id a trusted proxy gave this request, if it sent
+// a well-formed one ("" otherwise).
+func upstreamRequestID(c echo.Context) string {
+	s, _ := c.Get(ctxUpstreamRequestID).(string)
+	return s
+}
+
+// auditRequestID is the request id an audit record carries: ours, followed
+// by the proxy's when there is one ("ours (proxy: theirs)"), so the audit
+// schema stays as it is and both logs can be joined.
+func auditRequestID(c echo.Context) string {
+	if up := upstreamRequestID(c); up != "" {
+		return requestID(c) + " (proxy: " + up + ")"
+	}
+	return requestID(c)
 }

@@ -172,3 +172,61 @@ func (s *testServer) post(target string, form url.Values, withToken bool) respon
 func stage(id, name, session string) ivs.Stage {
 	return ivs.Stage{ARN: "arn:aws:ivs:us-east-1:123456789012:stage/" + id, ID: id, Name: name, ActiveSessionID: session}
 }
+
+// doFrom sends a request from a TCP peer (host, no port) with the session
+// cookies, keeping new ones.
+func (s *testServer) doFrom(peer, method, target string, body io.Reader, hdr map[string]string) response {
+	s.t.Helper()
+	req := httptest.NewRequest(method, target, body)
+	req.RemoteAddr = peer + ":5555"
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	for _, c := range s.jar {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		s.jar = append([]*http.Cookie{c}, s.jar...)
+	}
+	return response{rec, rec.Body.String()}
+}
+
+// withDeps rebuilds the server's console with changed dependencies, keeping
+// its fake, audit records and logs.
+func (s *testServer) withDeps(authn auth.Authenticator, change func(*Deps)) *testServer {
+	d := Deps{
+		IVS: s.fake, Auth: authn, Sessions: testStore(), Logger: testLogger(s),
+		Regions: testRegions, Emulator: true, Audit: s,
+	}
+	if change != nil {
+		change(&d)
+	}
+	s.e = New(d)
+	s.jar, s.csrf = nil, ""
+	return s
+}
+
+// revealPath is the reveal action of matrixFake's ingest configuration.
+const revealPath = "/r/us-east-1/ingest-configurations/IdIdId123456/reveal"
+
+// matrixKeySecret is the secret part of matrixFake's stream key.
+const matrixKeySecret = "SeCrEtSeCrEt"
+
+// tokenOf reads the CSRF token from a page.
+func tokenOf(t *testing.T, body string) string {
+	t.Helper()
+	const marker = `X-CSRF-Token&#34;:&#34;`
+	i := strings.Index(body, marker)
+	if i < 0 {
+		t.Fatalf("no CSRF token on the page: %.300q", body)
+	}
+	rest := body[i+len(marker):]
+	return rest[:strings.Index(rest, "&#34;")]
+}
+
+// formBody is a url-encoded form and its content type.
+func formBody(v url.Values) (io.Reader, map[string]string) {
+	return strings.NewReader(v.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+}

@@ -43,8 +43,15 @@ func accessLog(h *handler) echo.MiddlewareFunc {
 				slog.Duration("duration", d),
 				slog.Bool("htmx", isHTMX(c)),
 			}
+			attrs = append(attrs, slog.String("client", c.RealIP()))
+			if up := upstreamRequestID(c); up != "" {
+				attrs = append(attrs, slog.String("upstream_request_id", up))
+			}
 			if id, ok := identityOf(c); ok {
-				attrs = append(attrs, slog.String("user", displayName(id)))
+				// The verified name the audit log uses (e-mail, else
+				// subject), never the display name: a proxy may pass a
+				// client's name header through.
+				attrs = append(attrs, slog.String("user", id.Actor()))
 			}
 			if err != nil && status >= 500 {
 				attrs = append(attrs, slog.String("error", safeErrorText(err)))

@@ -40,5 +40,5 @@ func (h *handler) secureRequest(c echo.Context) bool {
 	if r.TLS != nil {
 		return true
 	}
-	return r.Header.Get("X-Forwarded-Proto") == "https" && h.TrustedProxy(r.RemoteAddr)
+	return r.Header.Get("X-Forwarded-Proto") == "https" && h.trustedPeer(r)
 }

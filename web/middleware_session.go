@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
@@ -14,8 +15,14 @@ import (
 )
 
 const (
-	sessionName  = "greenroom"
-	csrfKey      = "csrf"
+	sessionName = "greenroom"
+	// secureSessionName is the cookie's name over TLS. Browsers accept a
+	// __Host- cookie only when it is Secure, has Path=/ and no Domain, so a
+	// sibling subdomain cannot plant or shadow it.
+	secureSessionName = "__Host-" + sessionName
+	csrfKey           = "csrf"
+	// whoKey holds a digest of the identity the session belongs to.
+	whoKey       = "who"
 	flashKey     = "flash"
 	csrfField    = "_csrf"
 	csrfHeader   = "X-CSRF-Token"
@@ -48,17 +55,34 @@ type lazySession struct {
 	token  string
 }
 
+// load decodes the session on first use. A session belongs to one
+// identity: one made for someone else (and so its CSRF token) is not reused
+// but replaced by a fresh one, so a token is only ever accepted with the
+// identity it was issued to. Over TLS the cookie is __Host-greenroom; a
+// plain "greenroom" cookie, which a sibling subdomain could plant, is not
+// read there.
 func (l *lazySession) load() *sessions.Session {
 	if l.loaded {
 		return l.s
 	}
 	l.loaded = true
 	c := l.c
-	s, _ := l.h.Sessions.Get(c.Request(), sessionName)
+	secure := l.h.secureRequest(c)
+	name := sessionName
+	if secure {
+		name = secureSessionName
+	}
+	s, _ := l.h.Sessions.Get(c.Request(), name)
 	s.Options.HttpOnly = true
 	s.Options.SameSite = http.SameSiteLaxMode
-	s.Options.Secure = l.h.secureRequest(c)
+	s.Options.Secure = secure
 	s.Options.Path = "/"
+	s.Options.Domain = ""
+	who := identityDigest(c)
+	if got, _ := s.Values[whoKey].(string); got != who {
+		clear(s.Values)
+		s.Values[whoKey] = who
+	}
 	tok, _ := s.Values[csrfKey].(string)
 	if tok == "" {
 		tok = newToken()
@@ -71,8 +95,18 @@ func (l *lazySession) load() *sessions.Session {
 	return s
 }
 
-// checkCSRF refuses every state-changing request whose token (form field or
-// htmx header) does not match the session's.
+// identityDigest names the request's identity in the session without
+// storing it there: a digest of subject and e-mail.
+func identityDigest(c echo.Context) string {
+	id, _ := identityOf(c)
+	sum := sha256.Sum256([]byte(id.Subject + "\x00" + id.Email))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+// checkCSRF refuses every state-changing request whose token does not match
+// the session's (which belongs to the request's identity). The token is read
+// from the htmx header or the form body only, never from the query string:
+// a URL ends up in logs, history and Referer headers.
 func checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -82,7 +116,7 @@ func checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := csrfOf(c)
 		got := c.Request().Header.Get(csrfHeader)
 		if got == "" {
-			got = c.FormValue(csrfField)
+			got = c.Request().PostFormValue(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return &pageError{Status: http.StatusForbidden, Title: "This form has expired",

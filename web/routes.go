@@ -18,12 +18,22 @@ import (
 // middleware in the order it runs, then each route with its role (the scheme is documented in
 // docs/urls.md and is the product's shareable state: keep it stable).
 func routes(e *echo.Echo, h *handler) {
+	// Pre runs before routing, for every request: the trailing-slash
+	// redirect too gets a request id, a log line and the security headers,
+	// and nothing is answered to a foreign Host (dev) or Origin.
+	e.Pre(requestIDs(h))
+	e.Pre(accessLog(h))
+	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
+	e.Pre(securityHeaders(h))
+	e.Pre(checkHost(h))
+	e.Pre(checkOrigin(h))
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestID())
-	e.Use(accessLog(h))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
-	e.Use(securityHeaders(h))
+	e.Use(streamDeadlines(h))
 	e.Use(compress())
+	// Again inside compress: a handler's panic must become a 500 page while
+	// the compressing writer is still in place (the outer one alone met a
+	// released writer and panicked again, dropping the connection).
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.BodyLimit("256K"))
 
 	// Operations endpoints: no identity, no session.

@@ -244,3 +244,137 @@ func matrixRequest(t *testing.T, e *echo.Echo, method, path string, prepare func
 	withoutToken = send(method, path, url.Values{"reason": {"test"}}, cookies).Code
 	return status, withoutToken
 }
+
+// TestRouteMatrixHostOriginAndForwardedHeaders: every route refuses a
+// foreign Host in dev mode (DNS rebinding); every POST refuses another
+// site's Origin or Sec-Fetch-Site before touching IVS, in proxy mode too;
+// forwarding headers count only from a trusted proxy.
+func TestRouteMatrixHostOriginAndForwardedHeaders(t *testing.T) {
+	dev, err := auth.New(auth.Config{Mode: auth.ModeDev, ListenAddr: "127.0.0.1:8080"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxyAuth, err := auth.New(auth.Config{Mode: auth.ModeProxy, RoleMap: matrixRoles, TrustedNetworks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditLog, err := audit.OpenSQLite(filepath.Join(t.TempDir(), "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auditLog.Close()
+	build := func(authn auth.Authenticator, change func(*Deps)) (*echo.Echo, *ivstest.Fake) {
+		fake := matrixFake()
+		s := newTestServer(t, fake, auth.Identity{})
+		d := Deps{IVS: fake, Auth: authn, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, AuditLog: auditLog,
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Live: watch.New(watch.Options{Regions: testRegions, IVS: fake})}
+		change(&d)
+		return New(d), fake
+	}
+	type req struct {
+		method, target, peer string
+		hdr                  map[string]string
+		form                 url.Values
+		cookies              []*http.Cookie
+	}
+	send := func(e *echo.Echo, r req) *httptest.ResponseRecorder {
+		var body *strings.Reader
+		if r.form != nil {
+			body = strings.NewReader(r.form.Encode())
+		} else {
+			body = strings.NewReader("")
+		}
+		hr := httptest.NewRequest(r.method, r.target, body)
+		if r.form != nil {
+			hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		hr.RemoteAddr = r.peer + ":40000"
+		for k, v := range r.hdr {
+			hr.Header.Set(k, v)
+		}
+		for _, c := range r.cookies {
+			hr.AddCookie(c)
+		}
+		if strings.HasSuffix(hr.URL.Path, "/stream") { // server push: end it once it has answered
+			ctx, cancel := context.WithTimeout(hr.Context(), 100*time.Millisecond)
+			defer cancel()
+			hr = hr.WithContext(ctx)
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, hr)
+		return rec
+	}
+	admin := func(extra map[string]string) map[string]string {
+		h := map[string]string{"X-Forwarded-User": "ada", "X-Forwarded-Email": "ada@example.com", "X-Forwarded-Groups": "g-admin"}
+		for k, v := range extra {
+			h[k] = v
+		}
+		return h
+	}
+
+	devE, _ := build(dev, func(d *Deps) { d.DevListenAddr = "127.0.0.1:8080"; d.TrustedProxies = nil })
+	proxyE, fake := build(proxyAuth, func(*Deps) {})
+	// A session and token for the proxy-mode admin, over plain http and
+	// through a trusted TLS-terminating proxy.
+	first := send(proxyE, req{method: http.MethodGet, target: "/r/us-east-1/stages", peer: "10.0.0.1", hdr: admin(nil)})
+	cookies, token := first.Result().Cookies(), tokenOf(t, first.Body.String())
+	viaTLS := admin(map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "greenroom.example.com"})
+	firstTLS := send(proxyE, req{method: http.MethodGet, target: "/r/us-east-1/stages", peer: "10.0.0.1", hdr: viaTLS})
+	cookiesTLS, tokenTLS := firstTLS.Result().Cookies(), tokenOf(t, firstTLS.Body.String())
+	if len(cookiesTLS) != 1 || cookiesTLS[0].Name != "__Host-greenroom" || firstTLS.Header().Get("Strict-Transport-Security") == "" {
+		t.Errorf("X-Forwarded-Proto https from the trusted proxy: cookies %v, HSTS %q", cookiesTLS, firstTLS.Header().Get("Strict-Transport-Security"))
+	}
+	spoofed := send(proxyE, req{method: http.MethodGet, target: "/healthz", peer: "192.0.2.7", hdr: map[string]string{"X-Forwarded-Proto": "https"}})
+	if spoofed.Header().Get("Strict-Transport-Security") != "" {
+		t.Error("X-Forwarded-Proto from an untrusted peer was believed")
+	}
+
+	for _, rt := range devE.Routes() {
+		if rt.Method != http.MethodGet && rt.Method != http.MethodPost {
+			continue
+		}
+		key, path := rt.Method+" "+rt.Path, concrete(rt.Path)
+		// Dev mode: a foreign Host gets nothing, whatever the route.
+		for _, host := range []string{"rebind.attacker.example:8080", "127.0.0.1:8081"} {
+			if rec := send(devE, req{method: rt.Method, target: "http://" + host + path, peer: "127.0.0.1"}); rec.Code != http.StatusMisdirectedRequest {
+				t.Errorf("dev %s with Host %s: %d, want 421", key, host, rec.Code)
+			}
+		}
+		if rec := send(devE, req{method: http.MethodGet, target: "http://localhost:8080" + path, peer: "127.0.0.1"}); rt.Method == http.MethodGet && (rec.Code == http.StatusMisdirectedRequest || rec.Code >= 500) {
+			t.Errorf("dev %s on localhost:8080: %d", key, rec.Code)
+		}
+		if rt.Method != http.MethodPost {
+			continue
+		}
+		form := url.Values{"_csrf": {token}, "reason": {"test"}, "confirm": {"yes"}, "protocol": {"RTMPS"}}
+		calls := fake.TotalCalls()
+		for _, tc := range []struct {
+			name string
+			peer string
+			hdr  map[string]string
+		}{
+			{"Origin of another site", "10.0.0.1", admin(map[string]string{"Origin": "https://evil.example"})},
+			{"Origin null", "10.0.0.1", admin(map[string]string{"Origin": "null"})},
+			{"Origin of another scheme", "10.0.0.1", admin(map[string]string{"Origin": "https://example.com"})},
+			{"Sec-Fetch-Site cross-site", "10.0.0.1", admin(map[string]string{"Sec-Fetch-Site": "cross-site"})},
+			{"X-Forwarded-Host from an untrusted peer", "192.0.2.7", admin(map[string]string{"Origin": "http://evil.example", "X-Forwarded-Host": "evil.example"})},
+		} {
+			if rec := send(proxyE, req{method: http.MethodPost, target: path, peer: tc.peer, hdr: tc.hdr, form: form, cookies: cookies}); rec.Code != http.StatusForbidden {
+				t.Errorf("proxy %s with %s: %d, want 403", key, tc.name, rec.Code)
+			}
+		}
+		if n := fake.TotalCalls(); n != calls {
+			t.Errorf("proxy %s: refused requests made %d IVS calls", key, n-calls)
+		}
+		allowed := func(code int) bool {
+			return code != http.StatusUnauthorized && code != http.StatusForbidden && code < 500
+		}
+		if rec := send(proxyE, req{method: http.MethodPost, target: path, peer: "10.0.0.1", hdr: admin(map[string]string{"Origin": "http://example.com", "Sec-Fetch-Site": "same-origin"}), form: form, cookies: cookies}); !allowed(rec.Code) {
+			t.Errorf("proxy %s from the console's own origin: %d", key, rec.Code)
+		}
+		tlsForm := url.Values{"_csrf": {tokenTLS}, "reason": {"test"}, "confirm": {"yes"}, "protocol": {"RTMPS"}}
+		if rec := send(proxyE, req{method: http.MethodPost, target: path, peer: "10.0.0.1", hdr: admin(map[string]string{"Origin": "https://greenroom.example.com", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "greenroom.example.com"}), form: tlsForm, cookies: cookiesTLS}); !allowed(rec.Code) {
+			t.Errorf("proxy %s from the origin the trusted proxy forwards: %d", key, rec.Code)
+		}
+	}
+}

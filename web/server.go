@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -35,8 +36,19 @@ type Deps struct {
 	Emulator bool
 	// Ready reports whether IVS is reachable (for /readyz).
 	Ready func(ctx context.Context) error
-	// TrustedProxy reports whether a peer address may set X-Forwarded-Proto.
-	TrustedProxy func(remoteAddr string) bool
+	// TrustedProxies are the reverse proxies' networks (-trusted-proxies):
+	// only a TCP peer inside one may set X-Forwarded-For (the client
+	// address of logs and audit), X-Forwarded-Proto, X-Forwarded-Host and
+	// X-Request-Id (kept beside ours). Empty: no forwarding header counts.
+	TrustedProxies []netip.Prefix
+	// PublicOrigin is the console's origin as browsers see it
+	// (-public-url, e.g. https://greenroom.example.com). POSTs whose Origin
+	// is another one are refused. Empty: the request's own scheme and host.
+	PublicOrigin string
+	// DevListenAddr is set in dev mode to the loopback address the console
+	// listens on (host:port): only Host headers naming a loopback host on
+	// that port are answered (DNS rebinding).
+	DevListenAddr string
 	// SecureCookies: "auto", "always" or "never".
 	SecureCookies string
 	Now           func() time.Time
@@ -44,7 +56,30 @@ type Deps struct {
 	RevealTTL time.Duration
 	// Live is the watcher's model of live stages (the board, health).
 	Live LiveModel
+	// ReadTimeout bounds reading a whole request, body included (default
+	// DefaultReadTimeout); WriteTimeout bounds writing a response (default
+	// DefaultWriteTimeout), except for the CSV streams, whose every write
+	// gets StreamWriteTimeout (default DefaultStreamWriteTimeout).
+	ReadTimeout, WriteTimeout, StreamWriteTimeout time.Duration
 }
+
+// Server timeouts. A request, body included, must arrive within
+// DefaultReadTimeout of its first byte: forms are a few KB (the body limit
+// is 256 KB), so 20 s allows a 13 KB/s link, and a client that trickles a
+// body (to hold connections open) is cut off. Once the body is read the
+// read deadline no longer applies (net/http clears it), so long handlers
+// are unaffected. DefaultWriteTimeout bounds a response from the end of its
+// headers: pages wait for IVS at most a few rounds of -ivs-timeout. The
+// CSV exports stream for as long as the data lasts with constant memory, so
+// they have no overall deadline; instead each write must finish within
+// DefaultStreamWriteTimeout (a reader that stops reading is dropped).
+const (
+	DefaultReadTimeout        = 20 * time.Second
+	DefaultWriteTimeout       = 60 * time.Second
+	DefaultStreamWriteTimeout = 60 * time.Second
+	defaultIdleTimeout        = 120 * time.Second
+	defaultReadHeaderTimeout  = 10 * time.Second
+)
 
 // handler carries the dependencies into every page and action: the
 // application layer, and what the HTTP layer itself needs.
@@ -69,9 +104,16 @@ func New(d Deps) *echo.Echo {
 	if d.RevealTTL == 0 {
 		d.RevealTTL = 60 * time.Second
 	}
-	if d.TrustedProxy == nil {
-		d.TrustedProxy = func(string) bool { return false }
+	if d.ReadTimeout == 0 {
+		d.ReadTimeout = DefaultReadTimeout
 	}
+	if d.WriteTimeout == 0 {
+		d.WriteTimeout = DefaultWriteTimeout
+	}
+	if d.StreamWriteTimeout == 0 {
+		d.StreamWriteTimeout = DefaultStreamWriteTimeout
+	}
+	d.PublicOrigin = normalOrigin(d.PublicOrigin)
 	co := console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger}
 	if d.Live != nil {
 		co.Live = livePairs{d.Live}
@@ -84,8 +126,11 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = h.handleError
-	e.Server.ReadHeaderTimeout = 10 * time.Second
-	e.Server.IdleTimeout = 120 * time.Second
+	e.IPExtractor = h.ipExtractor()
+	e.Server.ReadHeaderTimeout = defaultReadHeaderTimeout
+	e.Server.ReadTimeout = d.ReadTimeout
+	e.Server.WriteTimeout = d.WriteTimeout
+	e.Server.IdleTimeout = defaultIdleTimeout
 	e.Server.RegisterOnShutdown(func() { close(h.closing) })
 	routes(e, h)
 	return e

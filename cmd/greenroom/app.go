@@ -89,19 +89,25 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, fmt.Errorf("-addr (GREENROOM_ADDR): cannot listen on %s: %v", cfg.Addr, err)
 	}
 	a.ln = ln
+	devListen := ""
+	if cfg.Auth.Mode == string(auth.ModeDev) {
+		devListen = ln.Addr().String()
+	}
 	a.echo = web.New(web.Deps{
-		IVS:           svc,
-		Auth:          authn,
-		Sessions:      newSessionStore(cfg),
-		Audit:         auditLog,
-		AuditLog:      auditLog,
-		Logger:        a.log,
-		Regions:       cfg.Regions,
-		Emulator:      cfg.Emulated(),
-		Ready:         readiness(raw, cfg.Regions[0]),
-		TrustedProxy:  trustedProxy(cfg),
-		SecureCookies: cfg.CookieSecure,
-		Live:          a.watcher,
+		IVS:            svc,
+		Auth:           authn,
+		Sessions:       newSessionStore(cfg),
+		Audit:          auditLog,
+		AuditLog:       auditLog,
+		Logger:         a.log,
+		Regions:        cfg.Regions,
+		Emulator:       cfg.Emulated(),
+		Ready:          readiness(raw, cfg.Regions[0]),
+		TrustedProxies: cfg.Auth.TrustedNetworks,
+		PublicOrigin:   cfg.PublicURL,
+		DevListenAddr:  devListen,
+		SecureCookies:  cfg.CookieSecure,
+		Live:           a.watcher,
 	})
 	return a, nil
 }
@@ -117,6 +123,18 @@ func (a *app) serve(ctx context.Context) error {
 	url := "http://" + a.ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Greenroom is running at %s (backend %s, regions %v)\n", url, a.cfg.Backend, a.cfg.Regions)
 	a.log.Info("listening", slog.String("url", url), slog.String("backend", a.cfg.Backend))
+	if a.cfg.Auth.Mode == string(auth.ModeDev) {
+		// Said once, at start, on both outputs (the log level may hide the
+		// log line; the console's stdout is what a person watches).
+		msg := "dev mode: there is no sign-in, every request to this console is the admin " + auth.DevIdentity.Email +
+			"; only loopback addresses are answered. Use -auth proxy or jwt for anything shared"
+		if !a.cfg.Emulated() {
+			msg = "dev mode AGAINST A REAL AWS ACCOUNT (-dev-auth-against-aws-i-know-what-i-am-doing): there is no sign-in, every local request is the admin " +
+				auth.DevIdentity.Email + " and can reveal stream keys and delete ingest configurations"
+		}
+		fmt.Fprintln(a.stdout, "WARNING: "+msg)
+		a.log.Warn(msg, slog.String("auth", "dev"), slog.String("backend", a.cfg.Backend))
+	}
 	select {
 	case err := <-errc:
 		if err == http.ErrServerClosed {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"net/netip"
 	"os"
-	"strings"
 
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/config"
@@ -13,10 +11,6 @@ import (
 // newAuthenticator turns the identity settings into an auth.Config.
 func newAuthenticator(cfg *config.Config) (auth.Authenticator, error) {
 	a := cfg.Auth
-	nets, err := parseNetworks(a.TrustedProxies)
-	if err != nil {
-		return nil, err
-	}
 	roles, err := auth.ParseRoleMap(a.RoleMap)
 	if err != nil {
 		return nil, fmt.Errorf("-role-map (GREENROOM_ROLE_MAP): %v", err)
@@ -40,7 +34,7 @@ func newAuthenticator(cfg *config.Config) (auth.Authenticator, error) {
 		ListenAddr:      cfg.Addr,
 		RoleMap:         roles,
 		DefaultRole:     def,
-		TrustedNetworks: nets,
+		TrustedNetworks: a.TrustedNetworks,
 		Proxy: auth.ProxyConfig{
 			Preset: a.ProxyPreset, UserHeader: a.UserHeader, EmailHeader: a.EmailHeader,
 			GroupsHeader: a.GroupsHeader, GroupSeparator: a.GroupSeparator,
@@ -52,43 +46,4 @@ func newAuthenticator(cfg *config.Config) (auth.Authenticator, error) {
 		},
 	}
 	return auth.New(ac)
-}
-
-func parseNetworks(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		if !strings.Contains(p, "/") {
-			if a, err := netip.ParseAddr(p); err == nil {
-				out = append(out, netip.PrefixFrom(a, a.BitLen()))
-				continue
-			}
-		}
-		pr, err := netip.ParsePrefix(p)
-		if err != nil {
-			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q is not an address or CIDR like 10.0.0.0/8", p)
-		}
-		out = append(out, pr.Masked())
-	}
-	return out, nil
-}
-
-// trustedProxy reports whether a peer may tell us the browser used TLS.
-func trustedProxy(cfg *config.Config) func(string) bool {
-	nets, _ := parseNetworks(cfg.Auth.TrustedProxies)
-	return func(remote string) bool {
-		ap, err := netip.ParseAddrPort(remote)
-		if err != nil {
-			return false
-		}
-		for _, n := range nets {
-			if n.Contains(ap.Addr().Unmap()) {
-				return true
-			}
-		}
-		return false
-	}
 }

@@ -31,6 +31,9 @@ func (s *syncBuffer) String() string {
 
 func noEnv(string) string { return "" }
 
+// testSessionKey is a session key for tests (one byte repeated is refused).
+const testSessionKey = "9c3e7a1f5d2b48c6e0a4f8b1d3c5e7a99c3e7a1f5d2b48c6e0a4f8b1d3c5e7a9"
+
 func TestDevModeIsRefusedOffLoopback(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "0.0.0.0:0", "-audit-db", t.TempDir() + "/a.db"}, noEnv, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "loopback") {

@@ -48,26 +48,8 @@ func TestBehindNginxAndOAuth2Proxy(t *testing.T) {
 	defer oauth.Close()
 
 	console := startConsole(t, "", "-auth", "proxy", "-trusted-proxies", "127.0.0.1/32",
-		"-session-keys", strings.Repeat("ab", 32), "-role-map", "ivs-ops=operator,ivs-admins=admin,staff=viewer", "-backend", "emulator")
-	port := freePort(t)
-	conf := nginxConfig(t, port, strings.TrimPrefix(oauth.URL, "http://"), strings.TrimPrefix(console, "http://"))
-	dir := t.TempDir()
-	path := filepath.Join(dir, "nginx.conf")
-	full := fmt.Sprintf("daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\nevents {}\nhttp {\naccess_log off;\nclient_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;\n%[3]s\n}\n", dir, dir, conf)
-	if err := os.WriteFile(path, []byte(full), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(nginxBinary, "-c", path, "-p", dir)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group, so the workers go with the master.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }()
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitListening(t, port, out)
+		"-session-keys", testSessionKey, "-role-map", "ivs-ops=operator,ivs-admins=admin,staff=viewer", "-backend", "emulator")
+	base := startNginx(t, oauth.URL, console)
 
 	get := func(path string, hdr map[string]string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
@@ -100,6 +82,31 @@ func TestBehindNginxAndOAuth2Proxy(t *testing.T) {
 	if _, body := get("/r/us-east-1/stages", forged); !strings.Contains(body, "alice@example.com") || strings.Contains(body, "mallory") {
 		t.Error("a forged identity header reached the console")
 	}
+}
+
+// startNginx runs nginx with the documented server block in front of the
+// console and the oauth2-proxy stand-in, and returns its base URL.
+func startNginx(t *testing.T, oauthURL, consoleURL string) string {
+	t.Helper()
+	port := freePort(t)
+	conf := nginxConfig(t, port, strings.TrimPrefix(oauthURL, "http://"), strings.TrimPrefix(consoleURL, "http://"))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nginx.conf")
+	full := fmt.Sprintf("daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\nevents {}\nhttp {\naccess_log off;\nclient_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;\n%[3]s\n}\n", dir, dir, conf)
+	if err := os.WriteFile(path, []byte(full), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(nginxBinary, "-c", path, "-p", dir)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so the workers go with the master.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
+	waitListening(t, port, out)
+	return fmt.Sprintf("http://127.0.0.1:%d", port)
 }
 
 var nginxBlock = regexp.MustCompile("(?s)## oauth2-proxy \\+ nginx.*?```nginx\n(.*?)```")

@@ -231,6 +231,10 @@ func (c Config) Validate() error {
 		if !p.IsValid() {
 			return errors.New("auth trusted networks: invalid prefix")
 		}
+		if p.Bits() == 0 {
+			// Every peer would be "the proxy": anyone could assert anyone.
+			return fmt.Errorf("auth trusted networks: %s trusts every address: list the proxy's addresses", p)
+		}
 	}
 	switch c.Mode {
 	case ModeDev:

@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -52,5 +55,53 @@ func newJWKSKeys(url string, client *http.Client, every time.Duration, log *slog
 	return &jwksKeys{kf: kf, cancel: cancel}, nil
 }
 
-func (k *jwksKeys) keyfunc(ctx context.Context) jwt.Keyfunc { return k.kf.KeyfuncCtx(ctx) }
-func (k *jwksKeys) close()                                  { k.cancel() }
+// keyfunc finds the key by kid (refreshing the set on an unknown one), or
+// tries every key when the token names none, in both cases only keys that
+// may verify signatures: a key published with "use": "enc" is for
+// encryption and is skipped, whatever the token says.
+func (k *jwksKeys) keyfunc(ctx context.Context) jwt.Keyfunc {
+	inner := k.kf.KeyfuncCtx(ctx)
+	return func(t *jwt.Token) (any, error) {
+		if _, named := t.Header["kid"]; !named {
+			return k.signingKeys(ctx)
+		}
+		key, err := inner(t) // also refuses a kid that is not a string
+		if err != nil {
+			return nil, err
+		}
+		kid, _ := t.Header["kid"].(string)
+		jwk, err := k.kf.Storage().KeyRead(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		if use := jwk.Marshal().USE; use != "" && use != "sig" {
+			return nil, fmt.Errorf("key %q is for %q, not for signatures", kid, use)
+		}
+		return key, nil
+	}
+}
+
+// signingKeys is every key of the set that may verify signatures.
+func (k *jwksKeys) signingKeys(ctx context.Context) (jwt.VerificationKeySet, error) {
+	all, err := k.kf.Storage().KeyReadAll(ctx)
+	if err != nil {
+		return jwt.VerificationKeySet{}, err
+	}
+	var set jwt.VerificationKeySet
+	for _, j := range all {
+		if use := j.Marshal().USE; use != "" && use != "sig" {
+			continue
+		}
+		key := j.Key()
+		if pk, ok := key.(interface{ Public() crypto.PublicKey }); ok {
+			key = pk.Public()
+		}
+		set.Keys = append(set.Keys, key)
+	}
+	if len(set.Keys) == 0 {
+		return set, errors.New("no signature key in the JWKS")
+	}
+	return set, nil
+}
+
+func (k *jwksKeys) close() { k.cancel() }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -26,6 +27,13 @@ type Config struct {
 	Seed        string // demo | empty, for the embedded emulator
 
 	Auth AuthConfig
+	// PublicURL is the console's address as browsers see it (an origin:
+	// scheme and host); state-changing requests must come from it. Empty:
+	// the request's own host and scheme, as told by trusted proxies.
+	PublicURL string
+	// DevAuthAgainstAWS allows dev mode (everyone on this machine is the
+	// admin) with -backend aws.
+	DevAuthAgainstAWS bool
 
 	SessionKeys  [][]byte // first signs; all verify (rotation)
 	CookieSecure string   // auto | always | never
@@ -70,6 +78,11 @@ type AuthConfig struct {
 	ALBArn         string
 	RoleMap        string
 	DefaultRole    string
+
+	// TrustedNetworks is TrustedProxies parsed: the peers whose identity
+	// and forwarding headers (X-Forwarded-For, -Proto, -Host, X-Request-Id)
+	// are believed.
+	TrustedNetworks []netip.Prefix
 }
 
 // Backends allowed for -backend.
@@ -100,7 +113,39 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		}
 		c.SessionKeys = append(c.SessionKeys, b)
 	}
+	nets, err := parseNetworks(c.Auth.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	c.Auth.TrustedNetworks = nets
 	return c, c.validate()
+}
+
+// parseNetworks reads -trusted-proxies: addresses or CIDRs. A prefix of
+// length 0 (0.0.0.0/0, ::/0) is refused rather than warned about: it makes
+// every peer on the internet a trusted proxy, so anyone could assert any
+// identity (proxy mode), client address and scheme. No set-up needs it: a
+// proxy's addresses can always be listed.
+func parseNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range splitList(s) {
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				a = a.Unmap()
+				out = append(out, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q is not an address or CIDR like 10.0.0.0/8", p)
+		}
+		if pr.Bits() == 0 {
+			return nil, fmt.Errorf("-trusted-proxies (GREENROOM_TRUSTED_PROXIES): %q trusts every address, so any client could claim an identity and an address: list your proxies' addresses, e.g. 10.0.0.5/32", p)
+		}
+		out = append(out, pr.Masked())
+	}
+	return out, nil
 }
 
 func (c *Config) validate() error {
@@ -133,6 +178,16 @@ func (c *Config) validate() error {
 	}
 	if !slices.Contains([]string{"auto", "always", "never"}, c.CookieSecure) {
 		return fmt.Errorf("-cookie-secure (GREENROOM_COOKIE_SECURE): %q is not allowed (want auto, always or never)", c.CookieSecure)
+	}
+	if c.Auth.Mode == "dev" && c.Backend == "aws" && !c.DevAuthAgainstAWS {
+		return errors.New("-auth (GREENROOM_AUTH): dev mode makes everyone who reaches this machine's loopback the admin of the real AWS account (-backend aws): use -auth proxy or jwt, or add -dev-auth-against-aws-i-know-what-i-am-doing")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			return fmt.Errorf("-public-url (GREENROOM_PUBLIC_URL): %q is not an origin like https://greenroom.example.com (scheme and host, no path)", c.PublicURL)
+		}
 	}
 	if c.Auth.Mode != "dev" && len(c.SessionKeys) == 0 {
 		return errors.New("-session-keys (GREENROOM_SESSION_KEYS): required outside dev mode, so sessions survive restarts and replicas agree")
@@ -188,7 +243,9 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.str(&c.Seed, "emulator-seed", "demo", "world of the embedded emulator: demo or empty")
 
 	s.str(&c.Auth.Mode, "auth", "dev", "identity mode: dev (local admin, loopback only), proxy (trusted headers) or jwt (signed assertion)")
-	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity headers are trusted")
+	s.boolean(&c.DevAuthAgainstAWS, "dev-auth-against-aws-i-know-what-i-am-doing", false, "allow -auth dev with -backend aws: everyone who reaches the loopback listener is the admin of the real account")
+	s.str(&c.Auth.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of the reverse proxies whose identity and forwarding headers (X-Forwarded-For, -Proto, -Host, X-Request-Id) are trusted; 0.0.0.0/0 is refused")
+	s.str(&c.PublicURL, "public-url", "", "the console's address as browsers see it, e.g. https://greenroom.example.com: POSTs whose Origin is another site are refused (empty: the request's own host and scheme)")
 	s.str(&c.Auth.ProxyPreset, "proxy-preset", "oauth2-proxy", "proxy mode: header family: oauth2-proxy (X-Forwarded-*), authelia (Remote-*) or authentik (X-Authentik-*)")
 	s.str(&c.Auth.UserHeader, "auth-user-header", "", "proxy mode: header with the user name (default from the preset)")
 	s.str(&c.Auth.EmailHeader, "auth-email-header", "", "proxy mode: header with the e-mail (default from the preset)")

@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// testKey is a session key for tests (not one byte repeated, which is refused).
+const testKey = "3f9a1c7e5b2d48e0a6c4f1b9d7e2a5c83f9a1c7e5b2d48e0a6c4f1b9d7e2a5c8"
+
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestDefaultsRunTheDemoOnLoopback(t *testing.T) {
@@ -30,7 +33,7 @@ func TestFlagWinsOverEnvironment(t *testing.T) {
 }
 
 func TestWrongValuesStopWithOneClearLine(t *testing.T) {
-	key := strings.Repeat("ab", 32)
+	key := testKey
 	cases := []struct {
 		args []string
 		env  map[string]string
@@ -62,7 +65,7 @@ func TestWrongValuesStopWithOneClearLine(t *testing.T) {
 }
 
 func TestSessionKeysAcceptHexAndBase64(t *testing.T) {
-	hexKey := strings.Repeat("0f", 32)
+	hexKey := testKey
 	b64 := "q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="
 	c, err := Load([]string{"-auth", "proxy", "-session-keys", hexKey + "," + b64}, env(nil))
 	if err != nil {

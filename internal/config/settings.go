@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"flag"
@@ -108,8 +109,22 @@ func splitList(v string) []string {
 	return out
 }
 
-// decodeKey accepts a hex or base64 key of at least 32 bytes.
+// decodeKey accepts a hex or base64 key of at least 32 bytes. A key that is
+// one byte repeated (all zeros, "aaaa…") is refused, not warned about: it is
+// a placeholder left in a config file, and whoever guesses it can forge
+// every session and its CSRF token. The error never quotes the key.
 func decodeKey(k string) ([]byte, error) {
+	b, err := decodeKeyBytes(k)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Count(b, b[:1]) == len(b) {
+		return nil, fmt.Errorf("a key is one byte repeated (like all zeros), a placeholder rather than a secret (make one with: openssl rand -hex 32)")
+	}
+	return b, nil
+}
+
+func decodeKeyBytes(k string) ([]byte, error) {
 	if b, err := hex.DecodeString(k); err == nil && len(b) >= 32 {
 		return b, nil
 	}

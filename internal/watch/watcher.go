@@ -39,7 +39,7 @@ type Options struct {
 	OnSamples   func(ctx context.Context, ss []history.Sample)
 	SampleEvery time.Duration
 	Now         func() time.Time
-	Logger        *slog.Logger
+	Logger      *slog.Logger
 }
 
 // Watcher keeps the live model of every watched region.

@@ -43,18 +43,6 @@
   }
   setInterval(refreshTimes, 30000);
 
-  // The board: after each server push, the tab title and the favicon say
-  // how many problems there are (the page itself carries them).
-  document.addEventListener("htmx:afterSettle", function () {
-    var board = document.getElementById("board");
-    if (!board) return;
-    var title = board.getAttribute("data-title");
-    if (title) document.title = title + " \u00b7 Greenroom";
-    var icon = board.getAttribute("data-icon");
-    var link = document.querySelector("link[rel=icon]");
-    if (icon && link && link.getAttribute("href") !== icon) link.setAttribute("href", icon);
-  });
-
   // Revealed stream keys leave the page by themselves after a while.
   function armHide(root) {
     (root || document).querySelectorAll("[data-hide-after]").forEach(function (el) {

@@ -1,0 +1,1 @@
+(function(){"use strict";document.addEventListener("htmx:afterSettle",function(){var t=document.getElementById("board");if(t){var i=t.getAttribute("data-title");i&&(document.title=i+" \xB7 Greenroom");var e=t.getAttribute("data-icon"),r=document.querySelector("link[rel=icon]");e&&r&&r.getAttribute("href")!==e&&r.setAttribute("href",e)}})})();
