@@ -30,13 +30,12 @@ type Alert struct {
 	Status        string // StatusFiring or StatusResolved
 	Severity      string // SeverityWarning, SeverityCritical or SeverityInfo
 	Region        string
-	Stage         string // the stage's id (a transition carries no stage name)
+	Stage         string // the stage's name (Enqueue finds it in history), else its id
 	StageARN      string
 	SessionID     string
-	Configuration string // the configuration's display name
-	Encoder       string // the encoder whose change made the transition, when known
-	From, To      string // pair states
-	Cause         string
+	Configuration string    // the configuration's display name
+	From, To      string    // pair states
+	Cause         string    // what keeps the pair from protected, as the watcher says it
 	Since         time.Time // when the transition happened
 	// FiredAt is, for a resolved alert, when the key's alert last fired,
 	// and FirstFiredAt when it first fired since it was last resolved (they
@@ -62,7 +61,7 @@ func AlertFor(t history.Transition, consoleURL string) (Alert, bool) {
 	lost := func(s string) bool { return s == history.PairDegraded || s == history.PairDown }
 	a := Alert{
 		Key: t.Subject, TransitionID: t.ID, Region: t.Region, StageARN: t.StageARN, SessionID: t.SessionID,
-		Stage: ivs.IDFromARN(t.StageARN), Configuration: t.SubjectName, Encoder: t.Encoder,
+		Stage: ivs.IDFromARN(t.StageARN), Configuration: t.SubjectName,
 		From: t.From, To: t.To, Cause: t.Cause, Since: t.Time,
 	}
 	switch {
@@ -99,18 +98,14 @@ func (a *Alert) render() {
 		stage = "stage " + a.Stage
 	}
 	at := a.Since.UTC().Format("15:04:05 UTC")
-	cause := ""
-	if a.Cause != "" {
-		cause = " (" + a.Cause + ")"
-	}
 	switch a.Status {
 	case StatusFiring:
 		if a.To == history.PairDown {
 			a.Title = name + " is DOWN"
-			a.Text = a.lossWords() + cause + " at " + at + ". No encoder feeds " + stage + ": this feed is off air."
+			a.Text = a.whatChanged(at) + " No encoder feeds " + stage + ": this feed is off air."
 		} else {
 			a.Title = name + " is DEGRADED"
-			a.Text = a.lossWords() + cause + " at " + at + ". Only one encoder feeds " + stage + ": no protection left."
+			a.Text = a.whatChanged(at) + " Only one encoder feeds " + stage + ": no protection left."
 		}
 	case StatusResolved:
 		was := "was " + a.From
@@ -129,46 +124,43 @@ func (a *Alert) render() {
 		}
 	}
 	for _, p := range []*string{&a.Key, &a.Region, &a.Stage, &a.StageARN, &a.SessionID, &a.Configuration,
-		&a.Encoder, &a.From, &a.To, &a.Cause, &a.Title, &a.Text, &a.URL} {
+		&a.From, &a.To, &a.Cause, &a.Title, &a.Text, &a.URL} {
 		*p = ivs.RedactStreamKeys(*p)
 	}
 }
 
-// lossWords says what changed, for a firing alert.
-func (a *Alert) lossWords() string {
-	e, other := a.Encoder, ""
-	switch e {
-	case "A":
-		other = "B"
-	case "B":
-		other = "A"
-	default:
-		e = ""
-	}
-	if a.To == history.PairDown {
-		switch {
-		case a.From == history.PairProtected:
-			return "both encoders stopped publishing"
-		case a.From == history.PairDegraded && e != "":
-			return "encoder " + e + " stopped publishing too"
-		case a.From == history.PairDegraded:
-			return "the last publishing encoder stopped"
+// whatChanged is the first sentence of a firing alert: what changed, why
+// and when. The watcher's cause already names the encoders ("encoder B
+// stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)"); a bare cause
+// ("PUBLISH_ERROR: …") follows generic words in parentheses.
+func (a *Alert) whatChanged(at string) string {
+	if a.From == history.PairDown && a.To == history.PairDegraded {
+		s := "one encoder publishes again at " + at
+		if a.Cause != "" {
+			s += "; " + a.Cause
 		}
-		return "neither encoder publishes"
+		return s + "."
 	}
+	if strings.HasPrefix(a.Cause, "encoder ") {
+		return a.Cause + " at " + at + "."
+	}
+	var s string
 	switch {
-	case a.From == history.PairProtected && e != "":
-		return "encoder " + e + " stopped publishing"
+	case a.To == history.PairDown && a.From == history.PairProtected:
+		s = "both encoders stopped publishing"
+	case a.To == history.PairDown && a.From == history.PairDegraded:
+		s = "the last publishing encoder stopped"
+	case a.To == history.PairDown:
+		s = "neither encoder publishes"
 	case a.From == history.PairProtected:
-		return "one encoder stopped publishing"
-	case a.From == history.PairDown && e != "":
-		return "encoder " + e + " publishes again but encoder " + other + " does not"
-	case a.From == history.PairDown:
-		return "one encoder publishes again but the other does not"
-	case e != "":
-		return "only encoder " + e + " publishes"
+		s = "one encoder stopped publishing"
+	default:
+		s = "only one encoder publishes"
 	}
-	return "only one encoder publishes"
+	if a.Cause != "" {
+		s += " (" + a.Cause + ")"
+	}
+	return s + " at " + at + "."
 }
 
 // formatDuration: "45 s", "4 min 10 s", "2 h 5 min", "3 d 4 h".

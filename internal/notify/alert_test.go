@@ -68,7 +68,7 @@ func TestAlertForFiresAndResolves(t *testing.T) {
 
 func TestAlertWords(t *testing.T) {
 	tr := pairT(history.PairProtected, history.PairDegraded)
-	tr.Encoder, tr.Cause = "B", "PUBLISH_ERROR: BITRATE_EXCEEDED"
+	tr.Cause = "encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)" // as internal/watch words it
 	a, _ := AlertFor(tr, console+"/")
 	if a.Title != "keynote-main is DEGRADED" ||
 		a.Text != "encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED) at 14:03:12 UTC. Only one encoder feeds stage main-stage: no protection left." {
@@ -82,18 +82,25 @@ func TestAlertWords(t *testing.T) {
 		t.Errorf("fields: %+v", a)
 	}
 
-	words := map[[3]string]string{
-		{history.PairProtected, history.PairDown, ""}:      "both encoders stopped publishing at 14:03:12 UTC. No encoder feeds stage main-stage: this feed is off air.",
-		{history.PairDegraded, history.PairDown, "A"}:      "encoder A stopped publishing too at 14:03:12 UTC. No encoder feeds stage main-stage: this feed is off air.",
-		{history.PairDegraded, history.PairDown, ""}:       "the last publishing encoder stopped at 14:03:12 UTC. No encoder feeds stage main-stage: this feed is off air.",
-		{history.PairIdle, history.PairDown, ""}:           "neither encoder publishes at 14:03:12 UTC. No encoder feeds stage main-stage: this feed is off air.",
-		{history.PairDown, history.PairDegraded, "A"}:      "encoder A publishes again but encoder B does not at 14:03:12 UTC. Only one encoder feeds stage main-stage: no protection left.",
-		{history.PairIdle, history.PairDegraded, "A"}:      "only encoder A publishes at 14:03:12 UTC. Only one encoder feeds stage main-stage: no protection left.",
-		{history.PairProtected, history.PairDegraded, "?"}: "one encoder stopped publishing at 14:03:12 UTC. Only one encoder feeds stage main-stage: no protection left.",
+	const (
+		offAir = " No encoder feeds stage main-stage: this feed is off air."
+		noProt = " Only one encoder feeds stage main-stage: no protection left."
+	)
+	words := map[[3]string]string{ // from, to, cause
+		{history.PairDegraded, history.PairDown, "encoder A stopped publishing (LEFT); encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)"}: "encoder A stopped publishing (LEFT); encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED) at 14:03:12 UTC." + offAir,
+		{history.PairIdle, history.PairDegraded, "encoder B never joined"}:                                                                              "encoder B never joined at 14:03:12 UTC." + noProt,
+		{history.PairDown, history.PairDegraded, "encoder B stopped publishing (LEFT)"}:                                                                 "one encoder publishes again at 14:03:12 UTC; encoder B stopped publishing (LEFT)." + noProt,
+		// Without the watcher's words: generic ones, and a bare cause in parentheses.
+		{history.PairProtected, history.PairDown, ""}:                               "both encoders stopped publishing at 14:03:12 UTC." + offAir,
+		{history.PairDegraded, history.PairDown, "PUBLISH_ERROR: BITRATE_EXCEEDED"}: "the last publishing encoder stopped (PUBLISH_ERROR: BITRATE_EXCEEDED) at 14:03:12 UTC." + offAir,
+		{history.PairIdle, history.PairDown, ""}:                                    "neither encoder publishes at 14:03:12 UTC." + offAir,
+		{history.PairDown, history.PairDegraded, ""}:                                "one encoder publishes again at 14:03:12 UTC." + noProt,
+		{history.PairIdle, history.PairDegraded, ""}:                                "only one encoder publishes at 14:03:12 UTC." + noProt,
+		{history.PairProtected, history.PairDegraded, ""}:                           "one encoder stopped publishing at 14:03:12 UTC." + noProt,
 	}
 	for k, want := range words {
 		tr := pairT(k[0], k[1])
-		tr.Encoder = k[2]
+		tr.Cause = k[2]
 		if a, _ := AlertFor(tr, ""); a.Text != want || a.URL != "" {
 			t.Errorf("%v: %q (URL %q)\nwant %q", k, a.Text, a.URL, want)
 		}

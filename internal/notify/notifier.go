@@ -143,8 +143,10 @@ func (n *Notifier) Notify(ctx context.Context, t history.Transition) (bool, erro
 // Enqueue records a (a KindAlert transition) and queues one delivery per
 // target, in one transaction, then wakes the workers. Enqueuing the same
 // transition again (a replay after a restart) records and sends nothing
-// new. For a resolved alert without FiredAt, it looks up when the key's
-// alert fired (the store's KindAlert transitions) to say for how long.
+// new. It completes a from history first, rewriting Title and Text: the
+// stage's name (from its latest session transition) in place of its id,
+// and, for a resolved alert without FiredAt, when the key's alert fired (its
+// KindAlert transitions), to say for how long.
 func (n *Notifier) Enqueue(ctx context.Context, a Alert) error {
 	if a.TransitionID <= 0 || a.Key == "" || (a.Status != StatusFiring && a.Status != StatusResolved) {
 		return errors.New("notify: an alert needs a transition id, a key and a status (firing or resolved)")
@@ -156,8 +158,21 @@ func (n *Notifier) Enqueue(ctx context.Context, a Alert) error {
 	if err != nil {
 		return err
 	}
+	rerender := false
 	if a.Status == StatusResolved && a.FiredAt.IsZero() && !last.IsZero() {
 		a.FiredAt, a.FirstFiredAt = last, first
+		rerender = true
+	}
+	if a.StageARN != "" && (a.Stage == "" || a.Stage == ivs.IDFromARN(a.StageARN)) {
+		name, err := n.stageName(ctx, a.StageARN)
+		if err != nil {
+			return err
+		}
+		if name != "" && name != a.Stage {
+			a.Stage, rerender = name, true
+		}
+	}
+	if rerender {
 		a.render()
 	}
 	body, err := PayloadFor(a).encode()
@@ -166,7 +181,7 @@ func (n *Notifier) Enqueue(ctx context.Context, a Alert) error {
 	}
 	record := history.Transition{
 		Time: a.Since, Region: a.Region, Kind: history.KindAlert, Subject: a.Key, SubjectName: a.Configuration,
-		StageARN: a.StageARN, SessionID: a.SessionID, Encoder: a.Encoder, From: prev, To: a.Status, Cause: a.Cause,
+		StageARN: a.StageARN, SessionID: a.SessionID, From: prev, To: a.Status, Cause: a.Cause,
 		Detail: a.Severity + ": " + a.Title + ": " + a.Text,
 	}
 	now := n.now()
@@ -215,6 +230,19 @@ func (n *Notifier) previous(ctx context.Context, a Alert) (status string, last, 
 		first = t.Time
 	}
 	return status, last, first, nil
+}
+
+// stageName is the stage's display name as its latest session transition
+// recorded it ("" if none).
+func (n *Notifier) stageName(ctx context.Context, stageARN string) (string, error) {
+	ts, err := n.store.Query(ctx, history.Filter{StageARN: stageARN, Kinds: []history.Kind{history.KindSession}, Limit: 1})
+	if err != nil {
+		return "", fmt.Errorf("notify: read the name of stage %s: %w", stageARN, err)
+	}
+	if len(ts) == 0 {
+		return "", nil
+	}
+	return ts[0].SubjectName, nil
 }
 
 // Run delivers pending deliveries until ctx is done, then returns ctx's

@@ -91,7 +91,8 @@ type fixture struct {
 }
 
 func fastOptions() Options {
-	return Options{ConsoleURL: console, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+	return Options{ConsoleURL: console, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)}
 }
 
 func start(t *testing.T, path string, targets []string, opts Options) *fixture {
@@ -140,12 +141,31 @@ func (f *fixture) close() {
 	}
 }
 
-// pair records a pair transition of key and returns it as stored.
+// liveStage is the fixture's stage; its name is only in its session
+// transition, as internal/watch records it.
+const liveStage = "arn:aws:ivs:eu-west-1:123456789012:stage/LiveStage001"
+
+// causes: what internal/watch says keeps a pair from protected.
+var causes = map[string]string{
+	history.PairDegraded: "encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)",
+	history.PairDown:     "encoder A stopped publishing (LEFT); encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)",
+}
+
+// pair records a pair transition of key (after the stage's session
+// transition, the first time) and returns it as stored.
 func (f *fixture) pair(key, from, to string, when time.Time) history.Transition {
 	f.t.Helper()
-	ts, err := f.store.Append(context.Background(), history.Transition{Time: when, Region: "eu-west-1",
+	ctx := context.Background()
+	if ts, _ := f.store.Query(ctx, history.Filter{Kinds: []history.Kind{history.KindSession}}); len(ts) == 0 {
+		if _, err := f.store.Append(ctx, history.Transition{Time: when.Add(-time.Hour), Region: "eu-west-1",
+			Kind: history.KindSession, Subject: liveStage, SubjectName: "main-stage", StageARN: liveStage,
+			SessionID: "st-AbC123", To: "live"}); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	ts, err := f.store.Append(ctx, history.Transition{Time: when, Region: "eu-west-1",
 		Kind: history.KindPair, Subject: key, SubjectName: map[string]string{cfgARN: "keynote-main", cfgARN2: "keynote-backup"}[key],
-		StageARN: stageARN, SessionID: "st-AbC123", Encoder: "B", From: from, To: to})
+		StageARN: liveStage, SessionID: "st-AbC123", From: from, To: to, Cause: causes[to]})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -415,7 +435,7 @@ func TestPayload(t *testing.T) {
 	rc := newReceiver(t, nil)
 	f := start(t, "", []string{rc.srv.URL}, fastOptions())
 	tr := f.pair(cfgARN, history.PairProtected, history.PairDegraded, at)
-	tr.Cause, tr.SubjectName = "PUBLISH_ERROR: BITRATE_EXCEEDED", "keynote <main> & co"
+	tr.SubjectName = "keynote <main> & co"
 	if _, err := f.n.Notify(context.Background(), tr); err != nil {
 		t.Fatal(err)
 	}
@@ -433,9 +453,9 @@ func TestPayload(t *testing.T) {
 		t.Errorf("text = %q\nwant   %q", r.payload.Text, wantText)
 	}
 	want := PayloadBody{Version: 1, Status: StatusFiring, Severity: SeverityWarning, Key: cfgARN, TransitionID: tr.ID,
-		Region: "eu-west-1", Stage: "main-stage", StageARN: stageARN, SessionID: "st-AbC123",
-		Configuration: "keynote <main> & co", Encoder: "B", From: history.PairProtected, To: history.PairDegraded,
-		Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED", Since: at, Title: "keynote <main> & co is DEGRADED",
+		Region: "eu-west-1", Stage: "main-stage", StageARN: liveStage, SessionID: "st-AbC123",
+		Configuration: "keynote <main> & co", From: history.PairProtected, To: history.PairDegraded,
+		Cause: "encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED)", Since: at, Title: "keynote <main> & co is DEGRADED",
 		Text: "encoder B stopped publishing (PUBLISH_ERROR: BITRATE_EXCEEDED) at 14:03:12 UTC. Only one encoder feeds stage main-stage: no protection left.",
 		URL:  url}
 	if fmt.Sprint(g) != fmt.Sprint(want) {
@@ -526,7 +546,7 @@ func TestNoURLSecretsInHistoryLogsOrErrors(t *testing.T) {
 		"http://user:" + secret + "@" + strings.TrimPrefix(dead.URL, "http://") + "/hooks/" + secret,
 	}
 	f := start(t, "", targets, opts)
-	f.notify(cfgARN, history.PairProtected, history.PairDown, at)
+	tr := f.notify(cfgARN, history.PairProtected, history.PairDown, at)
 	eventually(t, "both deliveries done", func() bool {
 		ds, _ := f.store.Deliveries(context.Background(), history.DeliveryPending, 0)
 		all, _ := f.store.Deliveries(context.Background(), "", 0)
@@ -542,7 +562,7 @@ func TestNoURLSecretsInHistoryLogsOrErrors(t *testing.T) {
 	if strings.Contains(everything, secret) || strings.Contains(everything, "/services/") || strings.Contains(everything, "/hooks/") {
 		t.Fatalf("a target's path, query or password leaked:\n%s", everything)
 	}
-	if !strings.Contains(everything, "target 2 ("+strings.TrimPrefix(dead.URL, "http://")+"), transition 1, attempt 2: "+
+	if !strings.Contains(everything, fmt.Sprintf("target 2 (%s), transition %d, attempt 2: ", strings.TrimPrefix(dead.URL, "http://"), tr.ID)+
 		"dial tcp "+strings.TrimPrefix(dead.URL, "http://")+": connect: connection refused; given up") {
 		t.Errorf("history does not name the failing target by host:\n%+v", notes)
 	}
@@ -590,17 +610,17 @@ func TestStreamKeyInCauseIsRedacted(t *testing.T) {
 	rc := newReceiver(t, nil)
 	f := start(t, "", []string{rc.srv.URL}, fastOptions())
 	tr := f.pair(cfgARN, history.PairProtected, history.PairDegraded, at)
-	tr.Cause = "PUBLISH_ERROR: INVALID_STREAM_KEY " + key
+	tr.Cause = "encoder B stopped publishing (PUBLISH_ERROR: INVALID_STREAM_KEY " + key + ")"
 	if _, err := f.n.Notify(context.Background(), tr); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "delivery", func() bool { return len(rc.all()) == 1 })
 	body := string(rc.all()[0].body)
-	if strings.Contains(body, "GhIjKlMnOpQrStUv") || !strings.Contains(body, "INVALID_STREAM_KEY [stream key]") {
+	if strings.Contains(body, "GhIjKlMnOpQrStUv") || !strings.Contains(body, "INVALID_STREAM_KEY [stream key])") {
 		t.Fatalf("body %s", body)
 	}
 	alerts := f.query(history.KindAlert)
-	if len(alerts) != 1 || strings.Contains(fmt.Sprint(alerts), "GhIjKlMnOpQrStUv") || alerts[0].Cause != "PUBLISH_ERROR: INVALID_STREAM_KEY [stream key]" {
+	if len(alerts) != 1 || strings.Contains(fmt.Sprint(alerts), "GhIjKlMnOpQrStUv") || alerts[0].Cause != "encoder B stopped publishing (PUBLISH_ERROR: INVALID_STREAM_KEY [stream key])" {
 		t.Fatalf("alert %+v", alerts)
 	}
 }

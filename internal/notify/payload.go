@@ -34,7 +34,6 @@ type PayloadBody struct {
 	StageARN      string     `json:"stageArn"`
 	SessionID     string     `json:"sessionId"`
 	Configuration string     `json:"configuration"`
-	Encoder       string     `json:"encoder,omitempty"`
 	From          string     `json:"from"`
 	To            string     `json:"to"`
 	Cause         string     `json:"cause"`
@@ -54,7 +53,7 @@ func PayloadFor(a Alert) Payload {
 	p := Payload{Text: text, Greenroom: PayloadBody{
 		Version: PayloadVersion, Status: a.Status, Severity: a.Severity, Key: a.Key, TransitionID: a.TransitionID,
 		Region: a.Region, Stage: a.Stage, StageARN: a.StageARN, SessionID: a.SessionID,
-		Configuration: a.Configuration, Encoder: a.Encoder, From: a.From, To: a.To, Cause: a.Cause,
+		Configuration: a.Configuration, From: a.From, To: a.To, Cause: a.Cause,
 		Since: a.Since.UTC(), Title: a.Title, Text: a.Text, URL: a.URL,
 	}}
 	if !a.FiredAt.IsZero() {
