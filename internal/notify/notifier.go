@@ -246,9 +246,11 @@ func (n *Notifier) stageName(ctx context.Context, stageARN string) (string, erro
 }
 
 // Run delivers pending deliveries until ctx is done, then returns ctx's
-// error: one worker per target, so a slow target does not hold up the
-// others. Deliveries left pending by an earlier run (a restart) are picked
-// up. Run must not be called twice at once.
+// error once the requests under way have had their answer (at most
+// AttemptTimeout later) and their outcome is recorded: one worker per
+// target, so a slow target does not hold up the others. Deliveries left
+// pending by an earlier run (a restart) are picked up. Run must not be
+// called twice at once.
 func (n *Notifier) Run(ctx context.Context) error {
 	if !n.running.CompareAndSwap(false, true) {
 		return errors.New("notify: Run is already running")
@@ -340,9 +342,6 @@ func (n *Notifier) attempt(ctx context.Context, t *target, d history.Delivery) b
 
 	d.Attempts++
 	res, code, retryAfter, why := n.send(ctx, t, d)
-	if ctx.Err() != nil && res != delivered {
-		return true // shutting down: this attempt does not count
-	}
 	note.Cause = why
 	logAttrs = append(logAttrs, "attempt", d.Attempts, "result", why)
 	switch {
@@ -383,9 +382,12 @@ func (n *Notifier) update(ctx context.Context, d history.Delivery, note *history
 }
 
 // send makes one request. why is the outcome in plain words, without the
-// URL: "HTTP 503", "no answer within 5 s", "connection refused".
+// URL: "HTTP 503", "no answer within 5 s", "connection refused". A request
+// under way when ctx ends runs to its answer or its timeout: cut short, the
+// receiver might have the message without the outbox knowing, and it
+// would go again after the restart.
 func (n *Notifier) send(ctx context.Context, t *target, d history.Delivery) (res outcome, code int, retryAfter time.Duration, why string) {
-	ctx, cancel := context.WithTimeout(ctx, n.opts.AttemptTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.opts.AttemptTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(d.Payload))
 	if err != nil {

@@ -682,3 +682,43 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("Retry-After date = %v", d)
 	}
 }
+
+func TestShutdownLetsARequestUnderWayFinish(t *testing.T) {
+	var got atomic.Int32
+	arrived, release := make(chan struct{}, 4), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		arrived <- struct{}{}
+		<-release // the receiver has the message; its answer is slow
+	}))
+	defer srv.Close()
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free() // before srv.Close, even when the test fails
+	path := filepath.Join(t.TempDir(), "greenroom.db")
+	f := start(t, path, []string{srv.URL}, fastOptions())
+	f.notify(cfgARN, history.PairProtected, history.PairDown, at)
+	<-arrived
+
+	// The console shuts down while the request is under way.
+	f.cancel()
+	select {
+	case <-f.done:
+		f.done <- context.Canceled // for close
+		t.Fatal("Run returned with a request under way")
+	case <-time.After(100 * time.Millisecond):
+	}
+	free()
+	if err := <-f.done; err != context.Canceled {
+		t.Fatalf("Run = %v", err)
+	}
+	f.done <- context.Canceled // for close
+	f.close()
+
+	f = start(t, path, []string{srv.URL}, fastOptions())
+	settle()
+	ds, _ := f.store.Deliveries(context.Background(), "", 0)
+	if n := got.Load(); n != 1 || len(ds) != 1 || ds[0].Status != history.DeliveryDelivered {
+		t.Fatalf("%d requests, deliveries %+v; want one, delivered", n, ds)
+	}
+}
