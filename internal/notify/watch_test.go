@@ -22,7 +22,7 @@ import (
 
 // TestWithTheWatcher wires the real watcher to history and notify as the
 // console will (Recall from the store; each sweep's transitions appended,
-// then handed to Notify) and drives an encoder drop and recovery on the
+// then handed to Notify; samples added) and drives an encoder drop and recovery on the
 // shared fake, then a restart of both.
 func TestWithTheWatcher(t *testing.T) {
 	const region ivs.Region = "us-east-1"
@@ -95,6 +95,13 @@ func TestWithTheWatcher(t *testing.T) {
 						t.Errorf("Notify: %v", err)
 					}
 				}
+			},
+			OnSamples: func(ctx context.Context, ss []history.Sample) {
+				for _, smp := range ss {
+					if err := store.AddSample(ctx, smp); err != nil {
+						t.Errorf("AddSample: %v", err)
+					}
+				}
 			}})
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
@@ -151,6 +158,11 @@ func TestWithTheWatcher(t *testing.T) {
 		t.Errorf("recovered:\n got %q\nwant %q", got, want)
 	}
 	states := pairStates(store)
+	// The chart's points are there too: two publishers, then one, then two.
+	smp, err := store.Samples(context.Background(), stageARN, session, time.Time{})
+	if err != nil || len(smp) < 3 || smp[0].Publishers != 2 || smp[len(smp)-1].Publishers != 2 {
+		t.Errorf("samples %+v, %v", smp, err)
+	}
 	stop()
 
 	// A restart: the watcher recalls the pair's state, so nothing repeats.
