@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/auth"
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/watch"
 )
@@ -74,5 +76,58 @@ func TestConfigurationEncodersComeFromTheWatcherAndRefresh(t *testing.T) {
 	}
 	if r := s.get(ingestBase + "/" + redundantID + "?fragment=nope"); r.Code != http.StatusBadRequest {
 		t.Errorf("bad fragment: %d", r.Code)
+	}
+}
+
+// memHistory is the watcher's history held in memory.
+type memHistory struct {
+	ts      []history.Transition
+	samples []history.Sample
+}
+
+func (m memHistory) Query(context.Context, history.Filter) ([]history.Transition, error) {
+	return m.ts, nil
+}
+func (m memHistory) Samples(context.Context, string, string, time.Time) ([]history.Sample, error) {
+	return m.samples, nil
+}
+
+func TestTimelinesAndChartsFromHistory(t *testing.T) {
+	now := time.Now()
+	drop := now.Add(-time.Hour)
+	h := memHistory{
+		ts: []history.Transition{
+			{Time: drop.Add(time.Minute), Kind: history.KindEncoder, Encoder: "B", From: "not publishing", To: "publishing"},
+			{Time: drop, Kind: history.KindEncoder, Encoder: "B", From: "publishing", To: "not publishing", Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED"},
+			{Time: drop, Kind: history.KindPair, From: "protected", To: "degraded"},
+		},
+		samples: []history.Sample{{Time: now.Add(-3 * time.Minute), Connected: 10, Publishers: 2}, {Time: now.Add(-time.Minute), Connected: 14, Publishers: 2}},
+	}
+	w := newIngestWorld()
+	s := opServer(t, w)
+	s.e = New(Deps{IVS: w.fake, Auth: staticAuth{id: identityWith(auth.RoleViewer)}, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, History: h})
+	d := s.get(ingestBase + "/" + redundantID).doc(t)
+	fig := d.Find("figure[aria-labelledby='encoder-timeline-title']")
+	if fig.Find("svg[role=img]").Length() != 3 || !strings.Contains(fig.Find("svg[aria-label^='Encoder B']").AttrOr("aria-label", ""), "2 changes") {
+		t.Errorf("encoder timeline: %d lanes", fig.Find("svg[role=img]").Length())
+	}
+	if rows := fig.Find("table tbody tr"); rows.Length() != 3 || !strings.Contains(rows.Text(), "BITRATE_EXCEEDED") {
+		t.Errorf("the table behind the timeline: %q", rows.Text())
+	}
+	b := newBrowseWorld(10)
+	s.e = New(Deps{IVS: b.fake, Auth: staticAuth{id: identityWith(auth.RoleViewer)}, Sessions: testStore(), Logger: testLogger(s), Regions: testRegions, Audit: s, History: h})
+	page := s.get(bSessPath).doc(t)
+	ph := page.Find("#participants-chart")
+	if ph.AttrOr("hx-trigger", "") != "load" || ph.AttrOr("hx-get", "") != bSessionID+"?fragment=chart" {
+		t.Fatalf("chart placeholder %q", ph.AttrOr("hx-get", ""))
+	}
+	chart := s.htmx(bSessPath + "?fragment=chart")
+	cd := chart.doc(t)
+	if chart.Code != http.StatusOK || cd.Find("polyline").Length() != 2 || cd.Find("table tbody tr").Length() != 2 || !strings.Contains(cd.Find("table").Text(), "14") {
+		t.Errorf("chart %d: %.300s", chart.Code, chart.body)
+	}
+	stagePage := s.get("/r/us-east-1/stages/" + bStageID).doc(t)
+	if stagePage.Find("figure[aria-labelledby='sessions-timeline-title'] svg[role=img]").Length() != 1 {
+		t.Error("no sessions timeline on the stage page")
 	}
 }

@@ -42,6 +42,9 @@ func (h *handler) ingestShow(c echo.Context) error {
 		}
 	}
 	p := h.page(c, d.Config.DisplayName(), "ingest", ingestSection)
+	if d.Config.RedundantIngest && d.HistoryErr == nil {
+		v.Timeline = encoderTimeline(d.Config, d.History, h.Now())
+	}
 	if fragment == "encoders" {
 		return render(c, http.StatusOK, views.EncodersNow(p, v))
 	}

@@ -56,6 +56,8 @@ type Deps struct {
 	RevealTTL time.Duration
 	// Live is the watcher's model of live stages (the board, health).
 	Live LiveModel
+	// History is what the watcher recorded (timelines, charts).
+	History console.History
 	// ReadTimeout bounds reading a whole request, body included (default
 	// DefaultReadTimeout); WriteTimeout bounds writing a response (default
 	// DefaultWriteTimeout), except for the CSV streams, whose every write
@@ -117,6 +119,9 @@ func New(d Deps) *echo.Echo {
 	co := console.Options{IVS: d.IVS, Audit: d.Audit, Regions: d.Regions, Now: d.Now, Logger: d.Logger}
 	if d.Live != nil {
 		co.Live = livePairs{d.Live}
+	}
+	if d.History != nil {
+		co.History = d.History
 	}
 	h := &handler{Deps: d, console: console.New(co), closing: make(chan struct{})}
 	for _, r := range d.Regions {

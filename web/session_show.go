@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -17,7 +18,8 @@ const sessionPageSize = 50
 // Fragments of the session page that htmx asks for.
 const (
 	fragmentLive = "live" // the live refresh of the first page
-	fragmentMore = "more" // a further page, appended
+	fragmentMore  = "more"  // a further page, appended
+	fragmentChart = "chart" // participants over time, loaded after the page
 )
 
 // sessionShow is the session page, its live refresh, its "load more" and
@@ -27,8 +29,11 @@ func (h *handler) sessionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if fragment == fragmentRedundancy {
+	switch fragment {
+	case fragmentRedundancy:
 		return h.redundancyPanel(c, ref)
+	case fragmentChart:
+		return h.sessionChart(c, ref)
 	}
 	q := console.SessionQuery{Ref: ref, Refresh: fragment != ""}
 	q.Participants.MaxResults = sessionPageSize
@@ -44,7 +49,7 @@ func (h *handler) sessionShow(c echo.Context) error {
 	case fragmentMore:
 		return render(c, http.StatusOK, views.SessionMore(tbl))
 	}
-	v := views.SessionView{Stage: sp.Stage, Session: sp.Session, Table: tbl, Now: tbl.Now}
+	v := views.SessionView{Stage: sp.Stage, Session: sp.Session, Table: tbl, Now: tbl.Now, ChartURL: ref.SessionID + "?fragment=" + fragmentChart}
 	if sp.ActiveLive {
 		v.Redundancy = h.redundancyView(ref, sp.Stage, sp.Redundancy)
 		v.Redundancy.ParticipantBase = ref.SessionID + "/participants/" // short links keep the page light
@@ -64,9 +69,9 @@ func parseSessionQuery(c echo.Context) (ref console.Ref, f form.ParticipantFilte
 		return
 	}
 	switch fragment = c.QueryParam("fragment"); fragment {
-	case "", fragmentLive, fragmentMore, fragmentRedundancy:
+	case "", fragmentLive, fragmentMore, fragmentRedundancy, fragmentChart:
 	default:
-		err = badRequest("“fragment” can only be “live”, “more” or “redundancy”.")
+		err = badRequest("“fragment” can only be “live”, “more”, “redundancy” or “chart”.")
 		return
 	}
 	if shown, err = shownParam(c); err != nil {
@@ -118,4 +123,15 @@ func (h *handler) liveNote(c echo.Context, tbl *views.ParticipantTable) string {
 		note += ": " + views.Plural(n, "row", "rows") + " changed"
 	}
 	return note
+}
+
+// sessionChart is the participants-over-time chart, which the page loads
+// after itself (it keeps the first page light). Without history there is
+// nothing to draw, and it says so.
+func (h *handler) sessionChart(c echo.Context, ref console.Ref) error {
+	sess, samples, err := h.console.SessionChart(c.Request().Context(), ref)
+	if err != nil && !errors.Is(err, console.ErrNoHistory) {
+		return err
+	}
+	return render(c, http.StatusOK, views.ChartFigure("participants-chart", *participantChart(sess, samples, h.Now())))
 }

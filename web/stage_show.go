@@ -33,6 +33,9 @@ func (h *handler) stageShow(c echo.Context) error {
 	v := views.StageView{Stage: sp.Stage, LiveSession: sp.LiveSession, Sessions: sp.Sessions.Items, SessionsNext: sp.Sessions.NextToken,
 		Paged: next != "", Configs: sp.Configs, ConfigsPartial: sp.ConfigsPartial, Now: h.Now(),
 		Redundancy: h.redundancyView(ref, sp.Stage, sp.Redundancy)}
+	if next == "" { // the first page of sessions holds the last day's
+		v.SessionsTimeline = sessionsTimeline(sp.Sessions.Items, h.Now())
+	}
 	p := h.page(c, sp.Stage.DisplayName(), "stages", "/stages")
 	return render(c, http.StatusOK, views.StageShow(p, v))
 }

@@ -19,11 +19,9 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/emulator"
-	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/awssdk"
 	"github.com/greenroom-dev/greenroom/internal/ivs/cached"
-	"github.com/greenroom-dev/greenroom/internal/watch"
 	"github.com/greenroom-dev/greenroom/web"
 )
 
@@ -35,7 +33,7 @@ type app struct {
 	ln      net.Listener
 	closers []func()
 	stdout  io.Writer
-	watcher *watch.Watcher
+	live    *live
 }
 
 func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, error) {
@@ -57,11 +55,6 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, err
 	}
 	svc := cached.New(raw, cached.Options{Disabled: cfg.CacheOff, Budget: cached.Budget{Rate: cfg.CallRate, Burst: cfg.CallBurst}})
-	// The watcher has its own share of the budget and never caches: it is
-	// the one reader of live facts, whatever the number of viewers.
-	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute})
-	a.watcher = watch.New(watch.Options{Regions: cfg.Regions, IVS: watchSvc, MinCadence: cfg.WatchCadence,
-		Logger: a.log.With(slog.String("component", "watch")), OnTransitions: a.onTransitions})
 
 	authn, err := newAuthenticator(cfg)
 	if err != nil {
@@ -89,6 +82,18 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, fmt.Errorf("-addr (GREENROOM_ADDR): cannot listen on %s: %v", cfg.Addr, err)
 	}
 	a.ln = ln
+	consoleURL := cfg.PublicURL
+	if consoleURL == "" {
+		consoleURL = "http://" + ln.Addr().String()
+	}
+	// The watcher has its own share of the budget and never caches: it is
+	// the one reader of live facts, whatever the number of viewers.
+	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute})
+	if a.live, err = openLive(cfg, watchSvc, consoleURL, a.log); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.closers = append(a.closers, a.live.close)
 	devListen := ""
 	if cfg.Auth.Mode == string(auth.ModeDev) {
 		devListen = ln.Addr().String()
@@ -107,7 +112,8 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		PublicOrigin:   cfg.PublicURL,
 		DevListenAddr:  devListen,
 		SecureCookies:  cfg.CookieSecure,
-		Live:           a.watcher,
+		Live:           a.live.watcher,
+		History:        a.live.history,
 	})
 	return a, nil
 }
@@ -117,9 +123,9 @@ func (a *app) serve(ctx context.Context) error {
 	srv.Handler = a.echo
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(a.ln) }()
-	wctx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go a.watcher.Run(wctx)
+	lctx, stopLive := context.WithCancel(ctx)
+	defer stopLive()
+	go a.live.run(lctx)
 	url := "http://" + a.ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Greenroom is running at %s (backend %s, regions %v)\n", url, a.cfg.Backend, a.cfg.Regions)
 	a.log.Info("listening", slog.String("url", url), slog.String("backend", a.cfg.Backend))
@@ -147,14 +153,6 @@ func (a *app) serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
 	defer cancel()
 	return web.Shutdown(sctx, a.echo)
-}
-
-// onTransitions records what the watcher saw change.
-func (a *app) onTransitions(_ context.Context, ts []history.Transition) {
-	for _, t := range ts {
-		a.log.Info("transition", slog.String("region", t.Region), slog.String("kind", string(t.Kind)), slog.String("subject", t.SubjectName),
-			slog.String("encoder", t.Encoder), slog.String("from", t.From), slog.String("to", t.To), slog.String("cause", t.Cause))
-	}
 }
 
 func (a *app) close() {

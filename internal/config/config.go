@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/notify"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -41,6 +42,11 @@ type Config struct {
 
 	AuditDB        string
 	AuditRetention time.Duration
+	// HistoryRetention is how long the board's history (transitions,
+	// samples, alert deliveries) is kept; it lives in the audit database.
+	HistoryRetention time.Duration
+	// NotifyWebhooks receive a message per alert transition.
+	NotifyWebhooks []string
 
 	CacheOff    bool
 	CallRate    float64 // IVS calls per second per operation and region
@@ -198,6 +204,14 @@ func (c *Config) validate() error {
 	if c.CallBurst < 1 {
 		return fmt.Errorf("-ivs-call-burst (GREENROOM_IVS_CALL_BURST): must be at least 1")
 	}
+	if c.HistoryRetention < 48*time.Hour {
+		return fmt.Errorf("-history-retention (GREENROOM_HISTORY_RETENTION): %v is too short (at least 48h, so that alerts pending delivery are kept)", c.HistoryRetention)
+	}
+	for _, u := range c.NotifyWebhooks {
+		if err := notify.CheckTarget(u); err != nil {
+			return fmt.Errorf("-notify-webhook (GREENROOM_NOTIFY_WEBHOOK): %v", err)
+		}
+	}
 	if c.WatchRate <= 0 || c.WatchRate > 5 {
 		return fmt.Errorf("-watch-call-rate (GREENROOM_WATCH_CALL_RATE): %v is outside (0, 5]: AWS allows 5 calls per second per operation", c.WatchRate)
 	}
@@ -271,6 +285,8 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 
 	s.str(&c.AuditDB, "audit-db", "greenroom-audit.db", "path of the SQLite audit log")
 	s.dur(&c.AuditRetention, "audit-retention", 400*24*time.Hour, "how long audit events are kept (0: forever)")
+	s.dur(&c.HistoryRetention, "history-retention", 90*24*time.Hour, "how long the board's history (transitions, samples, alert deliveries) is kept; at least 48h")
+	s.strs(&c.NotifyWebhooks, "notify-webhook", "URL that receives a JSON message (Slack-compatible) for each alert and each recovery; the URL is a secret and is never logged")
 
 	s.boolean(&c.CacheOff, "cache-off", false, "turn off caching and coalescing of IVS reads (for baselines only)")
 	s.float(&c.CallRate, "ivs-call-rate", 2, "IVS calls per second per operation and region the console may spend (AWS allows 5, shared with your backend)")

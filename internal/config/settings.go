@@ -92,6 +92,22 @@ func (s *settings) dur(p *time.Duration, name string, def time.Duration, help st
 	s.fs.DurationVar(p, name, d, help)
 }
 
+// strs is a repeatable flag; its variable holds the values separated by
+// spaces or commas. Values given as flags replace the variable's.
+func (s *settings) strs(p *[]string, name, help string) {
+	if v := s.env(name, "", help); v != "" {
+		*p = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	fromFlags := false
+	s.fs.Func(name, help+" (repeat the flag for more)", func(v string) error {
+		if !fromFlags {
+			*p, fromFlags = nil, true
+		}
+		*p = append(*p, v)
+		return nil
+	})
+}
+
 func (s *settings) err() error {
 	if len(s.errs) > 0 {
 		return s.errs[0]

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/audit"
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -36,6 +37,14 @@ type Options struct {
 	// Live, when set, is the watcher's model: pages take a live session's
 	// redundancy from it instead of asking IVS again.
 	Live Live
+	// History, when set, is what the watcher recorded: timelines and charts.
+	History History
+}
+
+// History is what pages read of the watcher's history.
+type History interface {
+	Query(ctx context.Context, f history.Filter) ([]history.Transition, error)
+	Samples(ctx context.Context, stageARN, sessionID string, since time.Time) ([]history.Sample, error)
 }
 
 // Live is what the application layer needs of the watcher's model.
@@ -53,11 +62,12 @@ type Console struct {
 	now     func() time.Time
 	log     *slog.Logger
 	live    Live
+	history History
 }
 
 // New builds the application layer.
 func New(o Options) *Console {
-	c := &Console{ivs: o.IVS, audit: o.Audit, regions: o.Regions, now: o.Now, log: o.Logger, live: o.Live}
+	c := &Console{ivs: o.IVS, audit: o.Audit, regions: o.Regions, now: o.Now, log: o.Logger, live: o.Live, history: o.History}
 	if c.now == nil {
 		c.now = time.Now
 	}

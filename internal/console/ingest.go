@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
@@ -83,6 +84,10 @@ type IngestDetail struct {
 	StageErr      error
 	Redundancy    *ivs.Redundancy
 	RedundancyErr error
+	// History is what the watcher saw happen to the encoders and the pair
+	// in the last TimelineWindow, newest first (redundant ones only).
+	History    []history.Transition
+	HistoryErr error
 }
 
 // IngestDetail reads a configuration, then its stage, then its encoders.
@@ -99,6 +104,9 @@ func (c *Console) IngestDetail(ctx context.Context, region ivs.Region, id string
 		} else {
 			v.StageErr = err
 		}
+	}
+	if cfg.RedundantIngest {
+		v.History, v.HistoryErr = c.encoderHistory(ctx, cfg.ARN)
 	}
 	if cfg.RedundantIngest && v.Stage != nil {
 		rs, err := c.Redundancy(ctx, region, *v.Stage, []ivs.IngestConfiguration{cfg})

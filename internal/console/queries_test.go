@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs/ivstest"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
@@ -198,5 +199,58 @@ func TestPagesTakeRedundancyFromTheLiveModel(t *testing.T) {
 	sp, err = c.StagePage(context.Background(), Ref{Region: region, StageID: liveID}, "")
 	if err != nil || len(sp.Redundancy) != 1 || sp.Redundancy[0].Protection != ivs.Degraded || f.Calls("ListParticipants") == 0 {
 		t.Errorf("fallback: %+v %v", sp.Redundancy, err)
+	}
+}
+
+// memHistory is a history held in memory.
+type memHistory struct {
+	ts      []history.Transition
+	samples []history.Sample
+	asked   history.Filter
+}
+
+func (m *memHistory) Query(_ context.Context, f history.Filter) ([]history.Transition, error) {
+	m.asked = f
+	return m.ts, nil
+}
+
+func (m *memHistory) Samples(_ context.Context, _, _ string, _ time.Time) ([]history.Sample, error) {
+	return m.samples, nil
+}
+
+func TestAConfigurationsHistoryIsItsEncodersOverTheWindow(t *testing.T) {
+	h := &memHistory{ts: []history.Transition{{Kind: history.KindEncoder, Encoder: "B", From: "publishing", To: "not publishing"}}}
+	now := t0.Add(time.Hour)
+	c := New(Options{IVS: newWorld(), Regions: []ivs.Region{region}, History: h, Now: func() time.Time { return now }})
+	d, err := c.IngestDetail(context.Background(), region, pairID)
+	if err != nil || len(d.History) != 1 || d.HistoryErr != nil {
+		t.Fatalf("%+v %v", d.History, err)
+	}
+	if h.asked.Subject != ingestARNOf(pairID) || !h.asked.Since.Equal(now.Add(-TimelineWindow)) || len(h.asked.Kinds) != 2 {
+		t.Errorf("asked %+v", h.asked)
+	}
+	d, _ = New(Options{IVS: newWorld(), Regions: []ivs.Region{region}}).IngestDetail(context.Background(), region, pairID)
+	if !errors.Is(d.HistoryErr, ErrNoHistory) {
+		t.Errorf("without history: %v", d.HistoryErr)
+	}
+}
+
+func TestSessionChartKeepsThePeaksOfAThinnedSeries(t *testing.T) {
+	h := &memHistory{}
+	for i := range 720 {
+		h.samples = append(h.samples, history.Sample{Time: t0.Add(time.Duration(i) * 30 * time.Second), Connected: i % 100, Publishers: 2})
+	}
+	h.samples[500].Connected = 5000
+	c := New(Options{IVS: newWorld(), Regions: []ivs.Region{region}, History: h})
+	_, ss, err := c.SessionChart(context.Background(), Ref{Region: region, StageID: liveID, SessionID: sessionID})
+	if err != nil || len(ss) > maxChartPoints || len(ss) < maxChartPoints/2 {
+		t.Fatalf("%d points, %v", len(ss), err)
+	}
+	peak := 0
+	for _, s := range ss {
+		peak = max(peak, s.Connected)
+	}
+	if peak != 5000 {
+		t.Errorf("the peak was thinned away: %d", peak)
 	}
 }
