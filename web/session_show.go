@@ -17,7 +17,7 @@ const sessionPageSize = 50
 
 // Fragments of the session page that htmx asks for.
 const (
-	fragmentLive = "live" // the live refresh of the first page
+	fragmentLive  = "live"  // the live refresh of the first page
 	fragmentMore  = "more"  // a further page, appended
 	fragmentChart = "chart" // participants over time, loaded after the page
 )

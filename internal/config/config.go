@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/greenroom-dev/greenroom/internal/notify"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/notify"
 )
 
 // Config is the validated configuration.
