@@ -11,6 +11,7 @@
 //	go run ./cmd/loadtest -baseline             # + the same with -cache-off
 //	go run ./cmd/loadtest -viewers-compare 20,200
 //	go run ./cmd/loadtest -cpuprofile /tmp/greenroom.perf   # perf record of the console
+//	go run ./cmd/loadtest -board-only                       # the ops board: 1 vs 50 viewers
 //	go run ./cmd/loadtest -soak -duration 30m -throttle-rate 0.3 -error-rate 0.1 -spike-rate 0.02   # make soak
 //
 // Everything runs on 127.0.0.1; the processes are its children and end
