@@ -73,7 +73,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/... ./web/... ./views/...
 
 load: build
-	$(GO) run ./cmd/loadtest $(if $(LOADARGS),$(LOADARGS),-baseline -viewers-compare 20)
+	$(GO) run ./cmd/loadtest $(if $(LOADARGS),$(LOADARGS),-baseline -viewers-compare 20 -board)
 
 ## soak: the load harness for 30 minutes (SOAK=10m to change) with IVS faults on; opt-in, not part of make test
 soak: build

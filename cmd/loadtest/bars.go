@@ -149,3 +149,65 @@ func fragText(pl *plan) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// printBoardBars checks the board run against the board's bars of
+// docs/performance.md.
+func printBoardBars(w io.Writer, bo *boardOutcome, o options) {
+	tw := newTab(w)
+	line := func(ok bool, bar, got string) { fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", verdict(ok), bar, got) }
+	one, many := bo.One, bo.Many
+	a := countCalls(bo.Calls, one.From, one.To)
+	b := countCalls(bo.Calls, many.From, many.To)
+	ta, tb := callsPerSec(a, one.To-one.From), callsPerSec(b, many.To-many.From)
+	r := 0.0
+	if ta > 0 {
+		r = tb / ta
+	}
+	line(ta > 0 && r <= o.boardRatio, fmt.Sprintf("%d board viewers cost the IVS calls/s of 1 (ratio <= %g)", many.Viewers, o.boardRatio),
+		fmt.Sprintf("all operations %.2f → %.2f calls/s (%.2f×)", ta, tb, r))
+
+	// The watcher's token bucket: rate/s on average, at most rate + burst
+	// calls within any 1 s.
+	okBudget := true
+	var worst opCount
+	var worstRate float64
+	for _, x := range []struct {
+		ops []opCount
+		w   time.Duration
+	}{{a, one.To - one.From}, {b, many.To - many.From}} {
+		for _, op := range x.ops {
+			rate := float64(op.N) / x.w.Seconds()
+			if rate > bo.Rate*1.05 || float64(op.MaxSec) > bo.Rate+float64(bo.Burst)+0.5 {
+				okBudget = false
+			}
+			if op.MaxSec > worst.MaxSec || (op.MaxSec == worst.MaxSec && rate > worstRate) {
+				worst, worstRate = op, rate
+			}
+		}
+	}
+	line(okBudget, fmt.Sprintf("board IVS calls per operation within the watcher's budget (%g/s, burst %d)", bo.Rate, bo.Burst),
+		fmt.Sprintf("busiest: %s at most %d within 1 s, mean %.2f/s", worst.key(), worst.MaxSec, worstRate))
+
+	wt := bo.Weight
+	got := fmt.Sprintf("%s (HTML %s + CSS/JS %s)", kb(wt.Total()), kb(wt.HTML), kb(wt.Assets))
+	if wt.Total() > 100_000 {
+		got += fmt.Sprintf("; over by %s", kb(wt.Total()-100_000))
+	}
+	if !bo.SSEScript {
+		got += "; /static/sse.min.js not found among its scripts"
+	}
+	line(wt.Total() <= 100_000 && bo.SSEScript, "board page <= 100 kB in all (HTML+CSS+JS, sse.min.js included)", got)
+
+	rssBar := int64(o.rssBar * 1e6)
+	got = fmt.Sprintf("VmHWM %s at the end of the %d-viewer window (RSS sampled in it: max %s)", mb(many.Mem.HWM), many.Viewers, mb(many.Mem.RSS))
+	if many.Mem.HWM > rssBar {
+		got += fmt.Sprintf("; over by %s", mb(many.Mem.HWM-rssBar))
+	}
+	line(many.Mem.HWM > 0 && many.Mem.HWM <= rssBar, fmt.Sprintf("console RSS <= %g MB with %d board viewers", o.rssBar, many.Viewers), got)
+
+	// Not a bar, the measurement's own check: the pushes arrived.
+	ps1, ps := pushesOf(one), pushesOf(many)
+	line(ps1.Min >= 2 && ps.Min >= 2 && len(ps1.Ends)+len(ps.Ends) == 0, "(check) every board viewer receives pushes, no stream drops",
+		fmt.Sprintf("per viewer in the window: 1 viewer %d, %d viewers %d-%d; streams ended early: %d", ps1.Min, many.Viewers, ps.Min, ps.Max, len(ps1.Ends)+len(ps.Ends)))
+	tw.Flush()
+}

@@ -11,6 +11,7 @@
 //	go run ./cmd/loadtest -baseline             # + the same with -cache-off
 //	go run ./cmd/loadtest -viewers-compare 20,200
 //	go run ./cmd/loadtest -cpuprofile /tmp/greenroom.perf   # perf record of the console
+//	go run ./cmd/loadtest -board-only                       # the ops board: 1 vs 50 viewers
 //	go run ./cmd/loadtest -soak -duration 30m -throttle-rate 0.3 -error-rate 0.1 -spike-rate 0.02   # make soak
 //
 // Everything runs on 127.0.0.1; the processes are its children and end
@@ -64,6 +65,12 @@ type options struct {
 	throttleRate, errorRate, spikeRate float64
 	spike                              time.Duration
 
+	board, boardOnly           bool
+	boardViewers               int
+	boardDuration, boardReload time.Duration
+	boardSettle                time.Duration
+	watchRate, boardRatio      float64
+
 	soak                                 bool
 	soakEvery                            time.Duration
 	soakRSSMB, soakSlopeMBh, soakGorGrow float64
@@ -97,6 +104,14 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dump, "dump", "", "write the main run's requests and IVS calls as CSV to this file prefix (-requests.csv, -calls.csv)")
 	fs.Float64Var(&o.overBarMs, "bar-overhead-ms", 5, "bar: p99 console overhead")
 	fs.Float64Var(&o.rssBar, "bar-rss-mb", 80, "bar: console RSS in MB")
+	fs.BoolVar(&o.board, "board", false, "also run the board scenario: IVS calls/s with 1 and with -board-viewers viewers on /board and its server push, weight, memory")
+	fs.BoolVar(&o.boardOnly, "board-only", false, "run only the board scenario (no main run, baseline or comparison)")
+	fs.IntVar(&o.boardViewers, "board-viewers", 50, "board scenario: viewers in the second window (the first has one)")
+	fs.DurationVar(&o.boardDuration, "board-duration", 20*time.Second, "board scenario: measured time of each window")
+	fs.DurationVar(&o.boardReload, "board-reload", 10*time.Second, "board scenario: each viewer of the second window loads /board again every this ± 20 % (0 = never)")
+	fs.DurationVar(&o.boardSettle, "board-settle", 90*time.Second, "board scenario: longest wait for the watcher's first sweep of every region")
+	fs.Float64Var(&o.watchRate, "watch-call-rate", 0, "the console's -watch-call-rate in the board scenario, and its budget bar (0 = its default, 1)")
+	fs.Float64Var(&o.boardRatio, "bar-board-ratio", 1.1, "bar: IVS calls/s with -board-viewers board viewers over those with 1")
 	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "emulator fault: fraction of IVS calls answered 429 ThrottlingException whatever the rate (0..1; 0 = off)")
 	fs.Float64Var(&o.errorRate, "error-rate", 0, "emulator fault: fraction of IVS calls answered 500 InternalServerException (0..1; 0 = off)")
 	fs.Float64Var(&o.spikeRate, "spike-rate", 0, "emulator fault: fraction of IVS calls delayed by -spike (0..1; 0 = off)")
@@ -142,6 +157,19 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-warmup %v is outside 0..10m", o.warmup)
 	case o.live < 0 || o.live > 1:
 		return o, fmt.Errorf("-live-share %v is outside 0..1", o.live)
+	case o.boardViewers < 1 || o.boardViewers > 1000:
+		return o, fmt.Errorf("-board-viewers %d is outside 1..1000", o.boardViewers)
+	case o.boardDuration < 2*time.Second || o.boardDuration > time.Hour:
+		return o, fmt.Errorf("-board-duration %v is outside 2s..1h", o.boardDuration)
+	case o.boardReload < 0:
+		return o, fmt.Errorf("-board-reload %v is negative", o.boardReload)
+	case o.boardSettle < time.Second || o.boardSettle > 10*time.Minute:
+		return o, fmt.Errorf("-board-settle %v is outside 1s..10m", o.boardSettle)
+	case o.watchRate < 0 || o.watchRate > 5:
+		return o, fmt.Errorf("-watch-call-rate %v is outside 0..5", o.watchRate)
+	}
+	if o.boardOnly {
+		o.board = true
 	}
 	if _, err := compareCounts(o.compare); err != nil {
 		return o, err
@@ -201,14 +229,36 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		budgetBurst = o.callBurst
 	}
 
+	// The board scenario: the watcher's budget is -watch-call-rate, burst 1
+	// (fixed in the console).
+	boardRate, boardBurst := 1.0, 1
+	bcfg := boardConfig{Viewers: o.boardViewers, Window: o.boardDuration, Reload: o.boardReload, Settle: o.boardSettle,
+		ConsoleArgs: slices.Clone(mainArgs)}
+	if o.watchRate > 0 {
+		boardRate = o.watchRate
+		bcfg.ConsoleArgs = append(bcfg.ConsoleArgs, "-watch-call-rate", fmt.Sprint(o.watchRate))
+	}
+	if o.boardOnly && !o.soak {
+		bo, err := e.runBoard(ctx, bcfg, boardRate, boardBurst)
+		if err != nil {
+			return fmt.Errorf("board: %w", err)
+		}
+		printHeader(stdout, o, e)
+		printBoard(stdout, bo)
+		fmt.Fprintf(stdout, "\nbars (docs/performance.md), board:\n")
+		printBoardBars(stdout, bo, o)
+		fmt.Fprintf(stdout, "\ntotal time %v\n", time.Since(began).Round(time.Second))
+		return nil
+	}
+
 	mainSc := scenario{Name: fmt.Sprintf("cached, %d viewers", o.viewers), Viewers: o.viewers, Duration: o.duration, ConsoleArgs: mainArgs, Profile: o.cpuprofile, LiveShare: o.live}
 	if o.soak {
 		mainSc.Name = fmt.Sprintf("soak, %d viewers", o.viewers)
 		mainSc.SoakEvery = o.soakEvery
-		if o.baseline || o.compare != "" {
-			e.logf("soak: -baseline and -viewers-compare are ignored")
+		if o.baseline || o.compare != "" || o.board {
+			e.logf("soak: -baseline, -viewers-compare and -board are ignored")
 		}
-		o.baseline, o.compare = false, ""
+		o.baseline, o.compare, o.board = false, "", false
 	}
 	mo, err := e.run(ctx, mainSc)
 	if err != nil {
@@ -260,17 +310,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		compared = append(compared, cs)
 		results = append(results, cs)
 	}
+	var bo *boardOutcome
+	if o.board && ctx.Err() == nil {
+		if bo, err = e.runBoard(ctx, bcfg, boardRate, boardBurst); err != nil {
+			return fmt.Errorf("board: %w", err)
+		}
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 
 	w := stdout
-	fmt.Fprintf(w, "\n== Greenroom load benchmark (%s) ==\n", time.Now().Format("2006-01-02 15:04"))
-	fmt.Fprintf(w, "emulator: latency %v + jitter [0, %v) per call, %v TPS per operation and region (ThrottlingException above); demo world, rand-seed %d\n",
-		o.latency, o.jitter, o.tps, o.randSeed)
-	if e.emu.faulty() {
-		fmt.Fprintf(w, "faults (on after discovery, through the emulator's admin API): %s\n", e.emu.faultsText())
-	}
+	printHeader(w, o, e)
 	fmt.Fprintf(w, "viewers: %.0f%% watch the live view (full page, then each htmx \"every\" fragment; %.0f%% chance per refresh of a full reload), the rest browse (2-5 s between clicks); warm-up %v excluded\n",
 		o.live*100, o.reload*100, o.warmup)
 	fmt.Fprintf(w, "live view: %s", pathOf(mo.plan.LivePage))
@@ -358,6 +409,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(w, "\nbars (docs/performance.md), main run:\n")
 		printBars(w, ms, mo.plan, compared, budgetRate, budgetBurst, o)
 	}
+	if bo != nil {
+		printBoard(w, bo)
+		fmt.Fprintf(w, "\nbars (docs/performance.md), board:\n")
+		printBoardBars(w, bo, o)
+	}
 	if mo.profile != "" || mo.profErr != nil {
 		fmt.Fprintf(w, "\nCPU profile of the console during the main run (perf record -F 499 -g, %s):\n", o.cpuprofile)
 		if mo.profErr != nil {
@@ -369,6 +425,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(w, "\ntotal time %v\n", time.Since(began).Round(time.Second))
 	return soakFailed
+}
+
+// printHeader prints the report's title and the emulated IVS.
+func printHeader(w io.Writer, o options, e *env) {
+	fmt.Fprintf(w, "\n== Greenroom load benchmark (%s) ==\n", time.Now().Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "emulator: latency %v + jitter [0, %v) per call, %v TPS per operation and region (ThrottlingException above); demo world, rand-seed %d\n",
+		o.latency, o.jitter, o.tps, o.randSeed)
+	if e.emu.faulty() {
+		fmt.Fprintf(w, "faults (on after discovery, through the emulator's admin API): %s\n", e.emu.faultsText())
+	}
 }
 
 func copyFile(src, dst string) error {

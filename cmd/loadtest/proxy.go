@@ -20,6 +20,7 @@ import (
 type upstreamCall struct {
 	Start, End time.Duration // since the load started
 	Op         string
+	Region     string   // from the request's signature ("" when unsigned)
 	Body       string   // the request, first 2 kB
 	IDs        []string // resource ids the request names
 }
@@ -130,7 +131,7 @@ func startTap(target string) (*tap, error) {
 		op := opOf(r, body)
 		rw := &teeWriter{ResponseWriter: w, keep: linkOps[op]}
 		rp.ServeHTTP(rw, r)
-		c := upstreamCall{Start: t0, End: time.Since(t.start), Op: op, Body: string(body[:min(len(body), 2048)]), IDs: idsIn(body)}
+		c := upstreamCall{Start: t0, End: time.Since(t.start), Op: op, Region: regionOf(r.Header.Get("Authorization")), Body: string(body[:min(len(body), 2048)]), IDs: idsIn(body)}
 		if len(c.IDs) > 0 && rw.keep {
 			ids := c.IDs
 			for _, id := range idsIn(rw.buf.Bytes()) {
@@ -197,6 +198,22 @@ func opOf(r *http.Request, body []byte) string {
 		return q.Get("Action")
 	}
 	return "unknown"
+}
+
+// regionOf reads the region from a SigV4 Authorization header's credential
+// scope (Credential=AKID/20261130/us-east-1/ivs/aws4_request, ...), as the
+// emulator does.
+func regionOf(authz string) string {
+	_, cred, ok := strings.Cut(authz, "Credential=")
+	if !ok {
+		return ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[len(parts)-3]
 }
 
 // idsOf lists the resource ids in a console URL path: what follows

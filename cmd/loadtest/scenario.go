@@ -106,36 +106,62 @@ func (e *env) logf(format string, args ...any) {
 	fmt.Fprintf(e.out, "# "+format+"\n", args...)
 }
 
-// run starts a fresh emulator and console, discovers the pages, drives the
-// viewers, and stops both processes whatever happens.
-func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
+// stack is one emulator, the timing proxy in front of it and a console on
+// the proxy.
+type stack struct {
+	emu, con *proc
+	tp       *tap
+	tmp      string
+}
+
+// close stops the console, the proxy and the emulator, in that order.
+func (s *stack) close() {
+	s.con.stop()
+	if s.tp != nil {
+		s.tp.close()
+	}
+	s.emu.stop()
+	_ = os.RemoveAll(s.tmp)
+}
+
+// start runs a fresh emulator, its timing proxy and a console on it (dev
+// auth, a temporary audit database, the extra console flags).
+func (e *env) start(name string, consoleArgs []string) (*stack, error) {
 	tmp, err := os.MkdirTemp("", "greenroom-loadtest-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-
+	st := &stack{tmp: tmp}
 	emuArgs := []string{"-addr", "127.0.0.1:0", "-seed", "demo", "-rand-seed", fmt.Sprint(e.emu.RandSeed),
 		"-latency", e.emu.Latency.String(), "-jitter", e.emu.Jitter.String(), "-tps", fmt.Sprint(e.emu.TPS)}
-	emu, err := startProc("ivs-emulator", filepath.Join(e.binDir, "ivs-emulator"), emuArgs, "listening on", 20*time.Second)
-	if err != nil {
+	if st.emu, err = startProc("ivs-emulator", filepath.Join(e.binDir, "ivs-emulator"), emuArgs, "listening on", 20*time.Second); err != nil {
+		st.close()
 		return nil, err
 	}
-	defer emu.stop()
-	tp, err := startTap(emu.url)
-	if err != nil {
+	if st.tp, err = startTap(st.emu.url); err != nil {
+		st.close()
 		return nil, err
 	}
-	defer tp.close()
-	conArgs := append([]string{"-addr", "127.0.0.1:0", "-ivs-endpoint", tp.url(), "-auth", "dev",
-		"-audit-db", filepath.Join(tmp, "audit.db"), "-log-level", "warn"}, sc.ConsoleArgs...)
-	con, err := startProc("greenroom", filepath.Join(e.binDir, "greenroom"), conArgs, "Greenroom is running at", 30*time.Second)
-	if err != nil {
+	conArgs := append([]string{"-addr", "127.0.0.1:0", "-ivs-endpoint", st.tp.url(), "-auth", "dev",
+		"-audit-db", filepath.Join(tmp, "audit.db"), "-log-level", "warn"}, consoleArgs...)
+	if st.con, err = startProc("greenroom", filepath.Join(e.binDir, "greenroom"), conArgs, "Greenroom is running at", 30*time.Second); err != nil {
+		st.close()
 		return nil, err
 	}
-	defer con.stop()
 	e.logf("%s: emulator %s behind the timing proxy %s (latency %v + jitter [0,%v), %v TPS per operation), console %s pid %d %s",
-		sc.Name, emu.url, tp.url(), e.emu.Latency, e.emu.Jitter, e.emu.TPS, con.url, con.pid(), strings.Join(sc.ConsoleArgs, " "))
+		name, st.emu.url, st.tp.url(), e.emu.Latency, e.emu.Jitter, e.emu.TPS, st.con.url, st.con.pid(), strings.Join(consoleArgs, " "))
+	return st, nil
+}
+
+// run starts a fresh emulator and console, discovers the pages, drives the
+// viewers, and stops both processes whatever happens.
+func (e *env) run(ctx context.Context, sc scenario) (*outcome, error) {
+	st, err := e.start(sc.Name, sc.ConsoleArgs)
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
+	emu, tp, con := st.emu, st.tp, st.con
 
 	tr := &http.Transport{
 		MaxIdleConns: sc.Viewers + 16, MaxIdleConnsPerHost: sc.Viewers + 16, IdleConnTimeout: time.Minute,
