@@ -98,14 +98,17 @@ func (h *handler) boardStream(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	keepAlive := time.NewTicker(25 * time.Second)
 	defer keepAlive.Stop()
-	var sent uint64
+	var sent *watch.Snapshot
+	var sentAt time.Time
 	for {
-		if snap := h.Live.Snapshot(); snap.Version != sent || sent == 0 {
-			sent = snap.Version
+		// Push when the facts changed, and at least every 30 s so that
+		// "seen … ago" stays true; a sweep that saw nothing new sends nothing.
+		if snap := h.Live.Snapshot(); sent == nil || snap.Changed != sent.Changed || (snap.Version != sent.Version && time.Since(sentAt) >= boardRefresh) {
 			if _, err := res.Write(h.boardEvent(snap)); err != nil {
 				return nil
 			}
 			res.Flush()
+			sent, sentAt = snap, time.Now()
 		}
 		select {
 		case <-c.Request().Context().Done():
@@ -121,6 +124,10 @@ func (h *handler) boardStream(c echo.Context) error {
 		}
 	}
 }
+
+// boardRefresh is how often the board is pushed again when nothing but
+// its freshness changed.
+const boardRefresh = 30 * time.Second
 
 // boardEvents caches the rendered event of the latest snapshot.
 type boardEvents struct {

@@ -66,7 +66,7 @@ func boardSnapshot(version uint64) *watch.Snapshot {
 	ok := &watch.Stage{Region: "us-east-1", Stage: ivs.Stage{ID: "OkStage00001", ARN: "arn:aws:ivs:us-east-1:123456789012:stage/OkStage00001", Name: "studio-b", ActiveSessionID: "st-OKSESSION0001"},
 		Health: watch.HealthOK, Session: &watch.Session{ID: "st-OKSESSION0001", Start: bT0, Publishers: 2, Connected: 4, ConnectedAt: boardNow}}
 	idle := &watch.Stage{Region: "us-east-1", Stage: ivs.Stage{ID: "IdleStage001", Name: "rehearsal"}, Health: watch.HealthIdle}
-	return &watch.Snapshot{Version: version, Regions: []*watch.Region{
+	return &watch.Snapshot{Version: version, Changed: version, Regions: []*watch.Region{
 		{Region: "us-east-1", Stages: []*watch.Stage{degraded, ok, idle}, SweptAt: boardNow.Add(-2 * time.Second), Cadence: 4 * time.Second},
 		{Region: "eu-west-1", SweptAt: boardNow.Add(-5 * time.Minute), Err: ivstest.Err(ivs.KindThrottled, "ListStages", "Rate exceeded"), ErrSince: boardNow.Add(-time.Minute)},
 	}}
@@ -96,7 +96,7 @@ func TestBoardShowsWhatIsBrokenFirstWithItsCauseAndNoIVSCall(t *testing.T) {
 	if !strings.Contains(r.body, `<noscript><meta http-equiv="refresh" content="15">`) {
 		t.Error("no refresh without JavaScript")
 	}
-	tiles := d.Find("article[data-stage]")
+	tiles := d.Find("[data-stage]")
 	if tiles.Length() != 2 || tiles.First().AttrOr("data-health", "") != "degraded" || tiles.Last().AttrOr("data-health", "") != "ok" {
 		t.Fatalf("%d tiles, first %q", tiles.Length(), tiles.First().AttrOr("data-health", ""))
 	}
@@ -167,8 +167,17 @@ func TestBoardStreamPushesEachSnapshotRenderedOnce(t *testing.T) {
 	if !strings.HasPrefix(first, "event: board\n") || !strings.Contains(first, `data-problems="1"`) {
 		t.Fatalf("first event: %.200s", first)
 	}
+	// A sweep that saw nothing new pushes nothing.
+	same := boardSnapshot(1)
+	same.Version = 2
+	m.set(same)
+	select {
+	case ev := <-events:
+		t.Fatalf("a push without news: %.100s", ev)
+	case <-time.After(300 * time.Millisecond):
+	}
 	// The pair recovers: the next event says so.
-	next := boardSnapshot(2)
+	next := boardSnapshot(3)
 	st := next.Regions[0].Stages[0]
 	st.Health, st.Pairs[0].Protection = watch.HealthOK, ivs.Protected
 	m.set(next)

@@ -6,6 +6,8 @@
 package watch
 
 import (
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"time"
 
@@ -44,7 +46,11 @@ func (h Health) Problem() bool { return h == HealthDown || h == HealthDegraded }
 // Snapshot is the model at one moment. It is never changed once published:
 // readers may keep it.
 type Snapshot struct {
+	// Version counts published snapshots; Changed counts those whose facts
+	// differed from the one before (not only their freshness): server
+	// push sends on Changed.
 	Version uint64
+	Changed uint64
 	Regions []*Region
 }
 
@@ -105,6 +111,25 @@ type Pair struct {
 	// before their timelines refined them: the next sweep reads a timeline
 	// again only when this changes.
 	observed []ivs.Encoder
+}
+
+// fingerprint sums up a region's facts, leaving out when they were seen.
+func (r *Region) fingerprint() uint64 {
+	h := fnv.New64a()
+	fmt.Fprint(h, r.Err != nil)
+	for _, st := range r.Stages {
+		fmt.Fprint(h, st.Stage.ARN, st.Stage.Name, st.Health, st.Since.UnixNano(), st.Configs)
+		if s := st.Session; s != nil {
+			fmt.Fprint(h, s.ID, s.Start.UnixNano(), s.Publishers, s.Connected, s.ConnectedAt.UnixNano(), s.PublishersAt.IsZero())
+		}
+		for _, p := range st.Pairs {
+			fmt.Fprint(h, p.Config.ARN, p.Config.Name, p.Protection, p.Since.UnixNano())
+			for _, e := range p.Encoders {
+				fmt.Fprint(h, e.Seen, e.Connected, e.Publishing, e.Cause, e.LastChange.UnixNano())
+			}
+		}
+	}
+	return h.Sum64()
 }
 
 // Region returns the model of one region (nil when not watched).

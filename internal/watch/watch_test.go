@@ -317,3 +317,22 @@ func TestSamplesWhenCountsChangeAndEveryMinute(t *testing.T) {
 		t.Errorf("no sample after a quiet minute: %d", len(got))
 	}
 }
+
+func TestOnlyChangedFactsCountAsAChange(t *testing.T) {
+	f := world()
+	h := newHarness(t, f, nil)
+	h.sweep()
+	changed := h.w.Snapshot().Changed
+	h.sweep() // the same facts, seen again
+	if s := h.w.Snapshot(); s.Changed != changed {
+		t.Errorf("a sweep that saw nothing new counts as a change (%d → %d)", changed, s.Changed)
+	}
+	f.UpdateParticipants(stageARN(liveID), sessionID, func(ps []ivs.Participant) []ivs.Participant {
+		ps[1].State = ivs.ParticipantDisconnected
+		return ps
+	})
+	h.sweep()
+	if s := h.w.Snapshot(); s.Changed != changed+1 {
+		t.Errorf("a drop does not count as a change (%d → %d)", changed, s.Changed)
+	}
+}

@@ -112,9 +112,12 @@ func (w *Watcher) Run(ctx context.Context) {
 func (w *Watcher) publish(rg *Region) {
 	w.mu.Lock()
 	old := w.snap.Load()
-	next := &Snapshot{Version: w.version + 1, Regions: make([]*Region, len(old.Regions))}
+	next := &Snapshot{Version: w.version + 1, Changed: old.Changed, Regions: make([]*Region, len(old.Regions))}
 	for i, r := range old.Regions {
 		if r.Region == rg.Region {
+			if r.fingerprint() != rg.fingerprint() {
+				next.Changed++
+			}
 			r = rg
 		}
 		next.Regions[i] = r

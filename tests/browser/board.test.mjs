@@ -85,12 +85,12 @@ test("board → degraded tile → the encoder's participant page → its configu
 test("a phone can read the board, and it works without JavaScript", async (t) => {
   await withPage(t, browser, async (page) => {
     await page.goto(app.url + "/board");
-    await page.locator("article[data-stage]").first().waitFor();
+    await page.locator("[data-stage]").first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the board is ${overflow} px wider than a 390 px screen`);
   }, { viewport: { width: 390, height: 844 } });
   await withPage(t, browser, async (page) => {
     await page.goto(app.url + "/board");
-    assert.ok(await page.locator("article[data-stage]").count() > 0, "tiles without JavaScript");
+    assert.ok(await page.locator("[data-stage]").count() > 0, "tiles without JavaScript");
   }, { javaScriptEnabled: false });
 });
