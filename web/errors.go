@@ -147,7 +147,7 @@ func notFoundPage(nf *console.NotFoundError) error {
 		return notFound("Session “"+r.SessionID+"” of stage “"+r.StageID+"” has no participant “"+r.ParticipantID+"”.",
 			views.SessionURL(region, r.StageID, r.SessionID), "Back to the session")
 	case console.ResourceIngest:
-		return notFound("There is no ingest configuration “"+nf.ID+"” in "+region+". It may have been deleted, or the link names another region.",
+		return notFound("There is no ingest configuration “"+clipParam(nf.ID)+"” in "+region+". It may have been deleted, or the link names another region.",
 			views.IngestListURL(region), "All ingest configurations")
 	}
 	return notFound("There is no stage “"+r.StageID+"” in "+region+". It may have been deleted, or the link names another region.",

@@ -38,7 +38,7 @@ func parseRef(c echo.Context) (console.Ref, error) {
 func ingestIDParam(c echo.Context, name string) (string, error) {
 	id := c.Param(name)
 	if !ivs.ValidID(id) {
-		return "", badRequest("“" + id + "” is not an ingest configuration id: ids are letters, digits and dashes.")
+		return "", badRequest("“" + clipParam(id) + "” is not an ingest configuration id: ids are letters, digits and dashes.")
 	}
 	return id, nil
 }

@@ -55,11 +55,11 @@ func (h *handler) page(c echo.Context, title, nav, sectionPath string) views.Pag
 	return p
 }
 
+// displayName is who the header says you are: the verified actor the audit
+// log records (e-mail, else subject), never a free display-name header.
 func displayName(id auth.Identity) string {
-	for _, s := range []string{id.Email, id.Name, id.Subject} {
-		if s != "" {
-			return s
-		}
+	if a := id.Actor(); a != "" {
+		return a
 	}
 	return "unknown"
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/web/form"
 )
@@ -61,34 +62,22 @@ func (h *handler) sessionExport(c echo.Context) error {
 }
 
 // participantRecord fills a CSV record with a participant, reusing record.
+// Every text cell goes through the audit export's formula guard: one guard
+// for both exports.
 func participantRecord(record []string, p *ivs.Participant) {
-	record[0] = csvCell(p.ID)
-	record[1] = csvCell(p.UserID)
-	record[2] = csvCell(p.State)
+	record[0] = audit.SpreadsheetSafe(p.ID)
+	record[1] = audit.SpreadsheetSafe(p.UserID)
+	record[2] = audit.SpreadsheetSafe(p.State)
 	record[3] = ""
 	if !p.FirstJoinTime.IsZero() {
 		record[3] = p.FirstJoinTime.UTC().Format(time.RFC3339)
 	}
 	record[4] = strconv.FormatBool(p.Published)
-	record[5] = csvCell(p.RecordingState)
-	record[6] = csvCell(p.ReplicationType)
-	record[7] = csvCell(p.ReplicationState)
-	record[8] = csvCell(p.SourceStageARN)
-	record[9] = csvCell(p.SourceSessionID)
+	record[5] = audit.SpreadsheetSafe(p.RecordingState)
+	record[6] = audit.SpreadsheetSafe(p.ReplicationType)
+	record[7] = audit.SpreadsheetSafe(p.ReplicationState)
+	record[8] = audit.SpreadsheetSafe(p.SourceStageARN)
+	record[9] = audit.SpreadsheetSafe(p.SourceSessionID)
 	record[10] = strconv.FormatBool(p.RedundantIngest)
-	record[11] = csvCell(p.IngestConfigurationARN)
-}
-
-// csvCell defuses spreadsheet formulas: a cell that starts with =, +, -, @
-// (or a tab or carriage return, which some spreadsheets skip) is prefixed
-// with a quote so that it stays text.
-func csvCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
+	record[11] = audit.SpreadsheetSafe(p.IngestConfigurationARN)
 }

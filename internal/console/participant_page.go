@@ -71,8 +71,10 @@ func (c *Console) Participant(ctx context.Context, ref Ref) (ivs.Participant, er
 	return pt, missing(err, ResourceParticipant, ref, "")
 }
 
-// Disconnect disconnects a participant of a stage and audits it, whatever
-// its outcome.
+// Disconnect disconnects a participant of a session and audits it,
+// whatever its outcome. IVS disconnects by participant id within the stage,
+// so the participant is first checked to belong to the session the
+// address names: a made-up session id neither acts nor enters the record.
 func (c *Console) Disconnect(ctx context.Context, a Actor, ref Ref, reason string) error {
 	if err := c.canAudit(); err != nil {
 		return err
@@ -80,6 +82,9 @@ func (c *Console) Disconnect(ctx context.Context, a Actor, ref Ref, reason strin
 	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
 	if err != nil {
 		return err
+	}
+	if _, err := c.ivs.GetParticipant(ctx, ref.Region, arn, ref.SessionID, ref.ParticipantID); err != nil {
+		return missing(err, ResourceParticipant, ref, "")
 	}
 	actionErr := c.ivs.DisconnectParticipant(ctx, ref.Region, arn, ref.ParticipantID, reason)
 	detail := "participant " + ref.ParticipantID + " of session " + ref.SessionID + "; reason: " + reason
