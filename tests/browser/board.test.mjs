@@ -76,6 +76,13 @@ test("board → degraded tile → the encoder's participant page → its configu
       const encoders = page.locator("#encoders-now");
       assert.match(await encoders.textContent(), /Degraded/);
       assert.match(await encoders.textContent(), /RESOLUTION_EXCEEDED/);
+      // The configuration's timeline shows the drop, and its table says when and why.
+      const timeline = page.locator("figure[aria-labelledby='encoder-timeline-title']");
+      await timeline.getByText("changes as a table").click();
+      const row = timeline.locator("tbody tr").filter({ has: page.locator("td:nth-child(2)", { hasText: /^Encoder B$/ }) }).filter({ hasText: "RESOLUTION_EXCEEDED" });
+      assert.equal(await row.count(), 1, "the timeline's table has the drop of encoder B");
+      assert.match(await timeline.locator('svg[aria-label^="Encoder B"]').getAttribute("aria-label"), /[1-9]\d* changes?/);
+      await checkA11y(page, "a configuration with its timeline");
     });
   } finally {
     await emu.admin("encoder/recover", { region: "us-east-1", ingestConfiguration: id, encoder: "B" });

@@ -107,7 +107,10 @@ test("the live participant table changes while the simulator runs", async (t) =>
 test("which encoder of the degraded redundant configuration dropped, when and why: links only", async (t) => {
   await withPage(t, browser, async (page) => {
     await page.goto(app.url + "/");
-    // The stage list → the stage whose redundant configuration is degraded.
+    // The console opens on the board; its Stages link → the stage list →
+    // the stage whose redundant configuration is degraded.
+    await page.waitForURL(/\/board$/);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Stages" }).click();
     await page.locator("#stage-table").getByRole("link", { name: "sports-feed-1", exact: true }).click();
     const panel = page.locator("#redundancy");
     await panel.waitFor();

@@ -10,7 +10,9 @@ test("open the console, see the stage list, follow a stage link", async (t) => {
   await withPage(t, browser, async (page) => {
     const res = await page.goto(app.url + "/");
     assert.equal(res.status(), 200);
-    assert.match(page.url(), /\/r\/us-east-1\/stages$/);
+    assert.match(page.url(), /\/board$/, "the console opens on the ops board");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Stages" }).click();
+    await page.waitForURL(/\/r\/us-east-1\/stages$/);
     await page.getByRole("heading", { name: "Stages" }).waitFor();
     assert.ok(await page.getByText("EMULATOR").isVisible(), "the EMULATOR badge is shown");
     const rows = page.locator("#stage-table tbody tr");
