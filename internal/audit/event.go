@@ -1,9 +1,10 @@
 package audit
 
 import (
-	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"strings"
 	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
 // Event is one audited action.

@@ -2,10 +2,10 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/sqlitedb"
 )
 
 // pruneBatch keeps each delete short, so that Record is never held up
@@ -33,27 +33,8 @@ func (l *SQLiteLog) Prune(ctx context.Context, before time.Time) (int64, error) 
 }
 
 // RunRetention prunes events older than keep from l now and then every
-// interval, until ctx is done; run it in its own goroutine. Failures are
-// logged and retried at the next tick. It returns ctx's error, or an error
-// at once for a non-positive keep or every.
+// interval, until ctx is done; run it in its own goroutine (see
+// sqlitedb.RunRetention).
 func RunRetention(ctx context.Context, l Log, keep, every time.Duration) error {
-	if keep <= 0 || every <= 0 {
-		return errors.New("audit: retention needs a positive keep and interval")
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		n, err := l.Prune(ctx, time.Now().Add(-keep))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			slog.ErrorContext(ctx, "audit: retention prune failed", "error", err)
-		case n > 0:
-			slog.InfoContext(ctx, "audit: retention pruned events", "count", n, "keep", keep.String())
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return sqlitedb.RunRetention(ctx, "audit", l.Prune, keep, every)
 }

@@ -5,10 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/sqlitedb"
 	_ "modernc.org/sqlite" // pure-Go driver "sqlite"
 )
 
@@ -50,49 +49,16 @@ CREATE INDEX IF NOT EXISTS audit_events_at       ON audit_events (at_us);
 // synchronous=FULL (each commit is fsynced: durable once Record returns)
 // and busy_timeout=5000 ms.
 func OpenSQLite(path string) (*SQLiteLog, error) {
-	if path == "" {
-		return nil, errors.New("audit: database path is required")
-	}
-	// Create the file ourselves: SQLite would use the umask (often 0644), and
-	// the log names people and addresses.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	db, err := sqlitedb.Open(path, "audit", func(ctx context.Context, w *sql.DB) error {
+		if _, err := w.ExecContext(ctx, schema); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("audit: open %s: %w", path, err)
+		return nil, err
 	}
-	f.Close()
-
-	dsn := func(extra string) string {
-		q := "_busy_timeout=5000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate" + extra
-		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q
-	}
-	w, err := sql.Open("sqlite", dsn(""))
-	if err != nil {
-		return nil, fmt.Errorf("audit: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxIdleTime(0)
-	w.SetConnMaxLifetime(0)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := w.ExecContext(ctx, schema); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("audit: create schema in %s: %w", path, err)
-	}
-	var mode string
-	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
-		w.Close()
-		return nil, fmt.Errorf("audit: %s: journal mode %q (%v), want wal", path, mode, err)
-	}
-
-	r, err := sql.Open("sqlite", dsn("&_query_only=1"))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("audit: open %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(4)
-	return &SQLiteLog{w: w, r: r}, nil
+	return &SQLiteLog{w: db.W, r: db.R}, nil
 }
 
 // Record stores e (see Log.Record). It deliberately ignores cancellation of

@@ -2,10 +2,10 @@ package history
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/sqlitedb"
 )
 
 // pruneBatch keeps each delete short, so that Append is never held up
@@ -52,27 +52,8 @@ func (s *SQLiteStore) Prune(ctx context.Context, before time.Time) (int64, error
 }
 
 // RunRetention prunes what is older than keep from s now and then every
-// interval, until ctx is done; run it in its own goroutine. Failures are
-// logged and retried at the next tick. It returns ctx's error, or an error
-// at once for a non-positive keep or every.
+// interval, until ctx is done; run it in its own goroutine (see
+// sqlitedb.RunRetention).
 func RunRetention(ctx context.Context, s Store, keep, every time.Duration) error {
-	if keep <= 0 || every <= 0 {
-		return errors.New("history: retention needs a positive keep and interval")
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		n, err := s.Prune(ctx, time.Now().Add(-keep))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			slog.ErrorContext(ctx, "history: retention prune failed", "error", err)
-		case n > 0:
-			slog.InfoContext(ctx, "history: retention pruned transitions and samples", "count", n, "keep", keep.String())
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return sqlitedb.RunRetention(ctx, "history", s.Prune, keep, every)
 }

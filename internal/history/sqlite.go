@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/sqlitedb"
 	_ "modernc.org/sqlite" // pure-Go driver "sqlite"
 )
 
@@ -121,48 +120,11 @@ CREATE INDEX IF NOT EXISTS notify_deliveries_created ON notify_deliveries (creat
 // Append returns) and busy_timeout=5000 ms, like the audit log's, so both
 // can be open on the same file.
 func OpenSQLite(path string) (*SQLiteStore, error) {
-	if path == "" {
-		return nil, errors.New("history: database path is required")
-	}
-	// Create the file ourselves: SQLite would use the umask (often 0644).
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	db, err := sqlitedb.Open(path, "history", migrate)
 	if err != nil {
-		return nil, fmt.Errorf("history: open %s: %w", path, err)
+		return nil, err
 	}
-	f.Close()
-
-	dsn := func(extra string) string {
-		q := "_busy_timeout=5000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate" + extra
-		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q
-	}
-	w, err := sql.Open("sqlite", dsn(""))
-	if err != nil {
-		return nil, fmt.Errorf("history: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxIdleTime(0)
-	w.SetConnMaxLifetime(0)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("history: %s: %w", path, err)
-	}
-	var mode string
-	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
-		w.Close()
-		return nil, fmt.Errorf("history: %s: journal mode %q (%v), want wal", path, mode, err)
-	}
-
-	r, err := sql.Open("sqlite", dsn("&_query_only=1"))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("history: open %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(4)
-	return &SQLiteStore{w: w, r: r}, nil
+	return &SQLiteStore{w: db.W, r: db.R}, nil
 }
 
 // migrate creates the tables and checks the version, in one transaction.
