@@ -50,15 +50,20 @@ func (s Segment) Class() string {
 func (l Lane) Flaps() int { return max(0, len(l.Segments)-1) }
 
 // LaneOf builds a lane from transitions (any order) of one subject: each
-// transition switches the state at its time; before the first, the lane is
-// in the first transition's From state (unknown when empty).
-func LaneOf(label string, ts []history.Transition, from, to time.Time) Lane {
+// transition switches the state at its time. Before the first, the lane is
+// in that transition's From state from known on (when watching began; zero:
+// all along), and unknown before: the lane never guesses.
+func LaneOf(label string, ts []history.Transition, from, to, known time.Time) Lane {
 	sorted := slices.Clone(ts)
 	slices.SortStableFunc(sorted, func(a, b history.Transition) int { return a.Time.Compare(b.Time) })
 	l := Lane{Label: label}
 	state, at := "", from
 	if len(sorted) > 0 {
 		state = sorted[0].From
+		if known.After(from) {
+			l.add("", from, known, from, to)
+			at = known
+		}
 	}
 	for _, t := range sorted {
 		if t.Time.After(from) {
@@ -87,31 +92,15 @@ func (l *Lane) add(state string, a, b, from, to time.Time) {
 	l.Segments = append(l.Segments, Segment{From: a, To: b, State: state, X: x, W: w})
 }
 
-// Ticks are the axis labels of a window: up to six, on round times.
-func Ticks(from, to time.Time) []Tick {
-	span := to.Sub(from)
-	step := time.Minute
-	for _, s := range []time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour, 6 * time.Hour, 24 * time.Hour} {
-		if span/step <= 6 {
-			break
-		}
-		step = s
+// Ticks are the axis labels of a window: its start, middle and end, in UTC
+// (laid out evenly, so no position needs an inline style).
+func Ticks(from, to time.Time) []string {
+	format := "15:04"
+	if to.Sub(from) > 36*time.Hour {
+		format = "Jan 2 15:04"
 	}
-	var out []Tick
-	for t := from.Truncate(step).Add(step); t.Before(to); t = t.Add(step) {
-		label := t.UTC().Format("15:04")
-		if step >= 24*time.Hour {
-			label = t.UTC().Format("Jan 2")
-		}
-		out = append(out, Tick{X: int(t.Sub(from) * 1000 / span), Label: label})
-	}
-	return out
-}
-
-// Tick is an axis label at X per mille.
-type Tick struct {
-	X     int
-	Label string
+	mid := from.Add(to.Sub(from) / 2)
+	return []string{from.UTC().Format(format), mid.UTC().Format(format), to.UTC().Format(format) + " UTC"}
 }
 
 // Series is a line of a chart: values over time.

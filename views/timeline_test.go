@@ -19,7 +19,7 @@ func TestLaneOfCutsTheWindowIntoStates(t *testing.T) {
 		{Time: from.Add(30 * time.Minute), From: "publishing", To: "not publishing", Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED"},
 		{Time: from.Add(-2 * time.Hour), From: "", To: "publishing"},
 	}
-	l := LaneOf("Encoder A", ts, from, to)
+	l := LaneOf("Encoder A", ts, from, to, time.Time{})
 	var states []string
 	for _, s := range l.Segments {
 		states = append(states, s.State)
@@ -30,7 +30,7 @@ func TestLaneOfCutsTheWindowIntoStates(t *testing.T) {
 	if s := l.Segments[1]; s.X != 500 || s.W != 166 || s.Class() != "tl-bad" {
 		t.Errorf("the drop is drawn at %d for %d (%s)", s.X, s.W, s.Class())
 	}
-	if empty := LaneOf("B", nil, from, to); len(empty.Segments) != 1 || empty.Segments[0].Class() != "tl-idle" {
+	if empty := LaneOf("B", nil, from, to, time.Time{}); len(empty.Segments) != 1 || empty.Segments[0].Class() != "tl-idle" {
 		t.Errorf("no history: %+v", empty.Segments)
 	}
 }
@@ -39,7 +39,7 @@ func TestTimelineFigureHasATableBehindIt(t *testing.T) {
 	from := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	drop := history.Transition{Time: from.Add(30 * time.Minute), Kind: history.KindEncoder, Encoder: "A", From: "publishing", To: "not publishing", Cause: "PUBLISH_ERROR: BITRATE_EXCEEDED"}
 	tl := Timeline{Title: "Encoders of program", From: from, To: from.Add(time.Hour), Rows: []history.Transition{drop},
-		Lanes: []Lane{LaneOf("Encoder A", []history.Transition{drop}, from, from.Add(time.Hour))}}
+		Lanes: []Lane{LaneOf("Encoder A", []history.Transition{drop}, from, from.Add(time.Hour), time.Time{})}}
 	var b strings.Builder
 	if err := TimelineFigure("enc", tl).Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
@@ -54,5 +54,15 @@ func TestTimelineFigureHasATableBehindIt(t *testing.T) {
 	}
 	if d.Find("[style]").Length() != 0 {
 		t.Error("an inline style breaks the strict CSP")
+	}
+}
+
+func TestLaneOfDoesNotGuessBeforeWatchingBegan(t *testing.T) {
+	from := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	to := from.Add(time.Hour)
+	drop := []history.Transition{{Time: from.Add(50 * time.Minute), From: "publishing", To: "not publishing"}}
+	l := LaneOf("A", drop, from, to, from.Add(40*time.Minute))
+	if len(l.Segments) != 3 || l.Segments[0].Class() != "tl-idle" || l.Segments[1].State != "publishing" || l.Segments[1].X != 666 {
+		t.Errorf("segments %+v", l.Segments)
 	}
 }

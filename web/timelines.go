@@ -15,10 +15,18 @@ import (
 func encoderTimeline(cfg ivs.IngestConfiguration, ts []history.Transition, now time.Time) *views.Timeline {
 	from := now.Add(-console.TimelineWindow)
 	tl := &views.Timeline{Title: "Encoders over the last " + views.Duration(console.TimelineWindow), From: from, To: now, Rows: ts}
-	tl.Lanes = append(tl.Lanes, views.LaneOf("Protection", kinds(ts, history.KindPair, ""), from, now))
+	// The pair's first sight (From "") is when watching began: the
+	// encoders' lanes know nothing before it.
+	var known time.Time
+	for _, t := range kinds(ts, history.KindPair, "") {
+		if t.From == "" && (known.IsZero() || t.Time.Before(known)) {
+			known = t.Time
+		}
+	}
+	tl.Lanes = append(tl.Lanes, views.LaneOf("Protection", kinds(ts, history.KindPair, ""), from, now, known))
 	for i := range max(2, len(cfg.Credentials)) {
 		label := string(rune('A' + i))
-		tl.Lanes = append(tl.Lanes, views.LaneOf("Encoder "+label, kinds(ts, history.KindEncoder, label), from, now))
+		tl.Lanes = append(tl.Lanes, views.LaneOf("Encoder "+label, kinds(ts, history.KindEncoder, label), from, now, known))
 	}
 	return tl
 }
@@ -71,5 +79,5 @@ func sessionsTimeline(sessions []ivs.StageSession, now time.Time) *views.Timelin
 		}
 	}
 	return &views.Timeline{Title: "Sessions over the last day", From: from, To: now, Rows: rows,
-		Lanes: []views.Lane{views.LaneOf("Sessions", ts, from, now)}}
+		Lanes: []views.Lane{views.LaneOf("Sessions", ts, from, now, time.Time{})}}
 }
