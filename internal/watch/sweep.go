@@ -51,6 +51,11 @@ type count struct {
 	done              int       // the last complete count
 	donePublishers    int
 	doneAt            time.Time // when that pass began
+	multi             bool      // the session takes more than one page
+	// Publishers of a multi-page session, listed on their own (the count
+	// takes many sweeps).
+	pubs   int
+	pubsAt time.Time
 }
 
 func newRegionWatcher(w *Watcher, r ivs.Region) *regionWatcher {
@@ -283,7 +288,42 @@ func (rw *regionWatcher) session(ctx context.Context, st ivs.Stage, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return &Session{ID: id, Start: start, Connected: c.done, ConnectedAt: c.doneAt, Publishers: c.donePublishers, PublishersAt: c.doneAt}, nil
+	rw.mu.Lock()
+	cp := rw.counts[st.ARN]
+	rw.mu.Unlock()
+	sess := &Session{ID: id, Start: start, Connected: c.done, ConnectedAt: c.doneAt, Publishers: c.donePublishers, PublishersAt: c.doneAt}
+	if c.multi {
+		// A large session's count is minutes old: list its publishers
+		// (a dozen at most) on their own, as often as a count would come.
+		if c.pubsAt.IsZero() || now.Sub(c.pubsAt) >= rw.w.opts.CountEvery {
+			n, err := rw.publishers(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			rw.mu.Lock()
+			cp.pubs, cp.pubsAt = n, now
+			c.pubs, c.pubsAt = n, now
+			rw.mu.Unlock()
+		}
+		sess.Publishers, sess.PublishersAt = c.pubs, c.pubsAt
+	}
+	return sess, nil
+}
+
+// publishers counts the participants of a stage's live session publishing now.
+func (rw *regionWatcher) publishers(ctx context.Context, st ivs.Stage) (int, error) {
+	q := ivs.ParticipantQuery{StageARN: st.ARN, SessionID: st.ActiveSessionID, PublishedOnly: true}
+	ps, err := collect(ctx, maxPublisherPages, func(ctx context.Context, lq ivs.ListQuery) (ivs.Page[ivs.Participant], error) {
+		q.ListQuery = lq
+		return rw.w.opts.IVS.ListParticipants(ctx, rw.region, q)
+	})
+	n := 0
+	for _, p := range ps {
+		if p.Connected() {
+			n++
+		}
+	}
+	return n, err
 }
 
 // count advances the stage's count of connected participants (and of
@@ -320,6 +360,7 @@ func (rw *regionWatcher) count(ctx context.Context, st ivs.Stage, now time.Time)
 		}
 	}
 	c.next = page.NextToken
+	c.multi = c.multi || c.next != ""
 	if c.next == "" || c.partial >= maxCountPages*ivs.MaxPageSize {
 		c.done, c.donePublishers, c.doneAt, c.next = c.partial, c.partialPublishers, c.started, ""
 	}

@@ -336,3 +336,19 @@ func TestOnlyChangedFactsCountAsAChange(t *testing.T) {
 		t.Errorf("a drop does not count as a change (%d → %d)", changed, s.Changed)
 	}
 }
+
+func TestALargeSessionWithoutPairsStillSaysItsPublishers(t *testing.T) {
+	f := world()
+	_ = f.DeleteIngestConfiguration(context.Background(), region, cfgARN(pairID), true)
+	var ps []ivs.Participant
+	for i := range 250 {
+		ps = append(ps, ivs.Participant{ID: "v" + strings.Repeat("y", i/26) + string(rune('a'+i%26)), State: ivs.ParticipantConnected, FirstJoinTime: t0})
+	}
+	f.UpdateParticipants(stageARN(liveID), sessionID, func(old []ivs.Participant) []ivs.Participant { return append(old[:2], ps...) })
+	h := newHarness(t, f, nil)
+	h.sweep()
+	sess := h.w.Snapshot().Stage(region, stageARN(liveID)).Session
+	if !sess.ConnectedAt.IsZero() || sess.PublishersAt.IsZero() || sess.Publishers != 2 {
+		t.Errorf("first sweep of a large session: publishers %d as of %v, connected as of %v", sess.Publishers, sess.PublishersAt, sess.ConnectedAt)
+	}
+}
