@@ -304,7 +304,7 @@ func TestSamplesWhenCountsChangeAndEveryMinute(t *testing.T) {
 	f.UpdateParticipants(stageARN(liveID), sessionID, func(ps []ivs.Participant) []ivs.Participant {
 		return append(ps, ivs.Participant{ID: "viewer000002", State: ivs.ParticipantConnected, FirstJoinTime: t0})
 	})
-	for range 4 { // the count is due again after 15 s
+	for range 7 { // the count is due again after 30 s
 		h.sweep()
 	}
 	if len(got) != 2 || got[1].Connected != 4 {

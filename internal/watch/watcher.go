@@ -23,7 +23,7 @@ type Options struct {
 	// the budget sets the pace, and Region.Cadence says what it is.
 	MinCadence time.Duration
 	// CountEvery is how often a live session's connected participants are
-	// counted again (default 15 s). A session of more than one page is
+	// counted again (default 30 s: counts cost the same calls as the pairs need). A session of more than one page is
 	// counted one page per sweep, so its count ages: Session.ConnectedAt.
 	CountEvery time.Duration
 	// Recall returns the last protection history knows for each redundant
@@ -60,7 +60,7 @@ func New(o Options) *Watcher {
 		o.SampleEvery = time.Minute
 	}
 	if o.CountEvery <= 0 {
-		o.CountEvery = 15 * time.Second
+		o.CountEvery = 30 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
