@@ -69,6 +69,7 @@ func ingestCreateView(f form.IngestForm, errs form.Errors, stages []ivs.Stage) v
 		Name: f.Name, Stage: f.Stage, UserID: f.UserID, Attributes: ingestKVs(f.Attributes),
 		Protocol: f.Protocol, Redundant: f.Redundant, Tags: ingestKVs(f.Tags), Token: f.Token,
 		Errors: errs, Stages: stageOptions(stages), MaxAttributes: ivs.MaxAttributesLen,
+		MaxTags: ivs.MaxUserTags, MaxTagsIVS: ivs.MaxTags,
 	}
 }
 

@@ -46,6 +46,8 @@ test("create a redundant RTMPS configuration, see it, reveal and copy a key, edi
     assert.equal(await page.locator("#attr-rows [data-row]").count(), 2, "a row was added");
     await page.locator("#attr-rows [data-row]").last().getByRole("button", { name: /Remove/ }).click();
     assert.equal(await page.locator("#attr-rows [data-row]").count(), 1, "a row was removed");
+    await page.locator('input[aria-label="Tag key 1"]').fill("team");
+    await page.locator('input[aria-label="Tag value 1"]').fill("e2e");
     await page.locator("#protocol-rtmps").check();
     await page.locator("#redundant").check();
     await page.getByRole("button", { name: "Create ingest configuration" }).click();
@@ -62,6 +64,9 @@ test("create a redundant RTMPS configuration, see it, reveal and copy a key, edi
     assert.match(await creds.nth(1).textContent(), /Encoder B/);
     assert.match(await page.locator("main").textContent(), /Virtual participant id/);
     assert.match(await page.locator("main").textContent(), new RegExp(stages[0].name));
+    const tags = await page.locator('dt:has-text("Tags") + dd').textContent();
+    assert.match(tags, /team=e2e/, "the user's tag is shown");
+    assert.doesNotMatch(tags, /greenroom:/, "Greenroom's own idempotency tag is not");
     await checkA11y(page, "ingest detail");
 
     // Reveal both keys in place, copy one.
