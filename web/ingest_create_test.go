@@ -237,3 +237,41 @@ func TestIngestCreateAPIErrorsLandOnTheForm(t *testing.T) {
 		}
 	}
 }
+
+// An empty form creates nothing: a name is required (the API would accept
+// none, making a configuration nobody finds again); a stage is optional and
+// the form says what none means.
+func TestIngestCreateEmptyFormCreatesNothing(t *testing.T) {
+	w := newIngestWorld()
+	s := opServer(t, w)
+	d := s.get(ingestBase + "/new").doc(t)
+	if !strings.Contains(d.Find(`label[for="name"]`).Text(), "required") || d.Find(`#name[aria-required="true"]`).Length() != 1 {
+		t.Error("the form does not say the name is required")
+	}
+	if !strings.Contains(d.Find(`label[for="stage"]`).Text(), "optional") || !strings.Contains(d.Find("#stage-hint").Text(), "publishes nowhere until you attach one") {
+		t.Error("the form does not say what no stage means")
+	}
+	tok, _ := d.Find(`input[name="idempotency_key"]`).Attr("value")
+	// What the browser sends for the untouched form.
+	empty := url.Values{"idempotency_key": {tok}, "name": {""}, "stage": {""}, "user_id": {""}, "attr_key": {""}, "attr_value": {""},
+		"protocol": {"RTMPS"}, "tag_key": {""}, "tag_value": {""}}
+	r := s.post(ingestBase, empty, true)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty form: %d, want 422", r.Code)
+	}
+	rd := r.doc(t)
+	if !strings.Contains(rd.Find("#err-name").Text(), "Give the configuration a name") {
+		t.Errorf("message next to the name: %q", rd.Find("#err-name").Text())
+	}
+	if rd.Find("#err-stage").Length() != 0 {
+		t.Error("an empty stage is refused: it is optional")
+	}
+	if w.writes() != 0 {
+		t.Errorf("the empty form reached IVS (%d writes)", w.writes())
+	}
+	// A name alone is enough.
+	empty.Set("name", "just-a-name")
+	if r := s.post(ingestBase, empty, true); r.Code != http.StatusSeeOther || w.creates()[0].StageARN != "" || w.creates()[0].Name != "just-a-name" {
+		t.Errorf("a named configuration without a stage: %d %+v", r.Code, w.creates())
+	}
+}

@@ -123,11 +123,16 @@ func ingestRows(keys, values []string, trimKey bool) []KV {
 // stage of the region matches.
 type StageLookup func(idOrName string) (id string, ok bool)
 
-// Validate checks the form against the API's rules and the region's stages.
-// On success it sets Stage to the resolved stage id.
+// Validate checks the form against the API's rules and the region's stages,
+// and Greenroom's one more: a name (the API allows none, which makes a
+// configuration nobody can find again). A stage is optional: without one
+// the configuration exists but its key publishes nowhere until one is
+// attached. On success it sets Stage to the resolved stage id.
 func (f *IngestForm) Validate(stages StageLookup) Errors {
 	errs := Errors{}
-	if len(f.Name) > ivs.MaxIngestNameLen {
+	if f.Name == "" {
+		errs.Add(FieldName, "Give the configuration a name: it is how you find it in lists, on the board and in the audit log.")
+	} else if len(f.Name) > ivs.MaxIngestNameLen {
 		errs.Add(FieldName, fmt.Sprintf("The name is %d characters long; IVS allows at most %d.", len(f.Name), ivs.MaxIngestNameLen))
 	} else if !ingestNamePattern.MatchString(f.Name) {
 		errs.Add(FieldName, "Use only letters, digits, hyphens (-) and underscores (_): no spaces or other characters.")

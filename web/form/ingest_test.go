@@ -66,6 +66,8 @@ func TestValidateEachRule(t *testing.T) {
 		field string
 		words string
 	}{
+		{"no name", func(v url.Values) { v.Del(FieldName) }, FieldName, "Give the configuration a name"},
+		{"blank name", func(v url.Values) { v.Set(FieldName, "   ") }, FieldName, "Give the configuration a name"},
 		{"name too long", func(v url.Values) { v.Set(FieldName, strings.Repeat("a", 129)) }, FieldName, "at most 128"},
 		{"name pattern", func(v url.Values) { v.Set(FieldName, "main feed!") }, FieldName, "letters, digits"},
 		{"name unicode", func(v url.Values) { v.Set(FieldName, "café") }, FieldName, "letters, digits"},
