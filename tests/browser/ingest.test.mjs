@@ -231,8 +231,56 @@ test("rotate keys of a redundant pair: step 2 shows each encoder arrive on the n
   }
 });
 
-// Refusals (422, 409) are covered by the handler tests: Chromium reports any
-// 4xx answer as a console error, which the harness counts as a failure.
+test("a rejected create: the focus moves to the error summary, what was typed stays, the rows at fault are marked", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST + "/new");
+    const focused = () => page.waitForFunction(() => document.activeElement && document.activeElement.id === "form-problem", null, { timeout: 5000 });
+
+    // An empty form creates nothing: the name is required.
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.locator("#err-name").waitFor();
+    assert.match(await page.locator("#err-name").textContent(), /Give the configuration a name/);
+    await focused();
+    assert.match(page.url(), /\/new$/, "the address stays the form's");
+
+    // Too long a name, a stage typed by name, a tag key twice.
+    const long = "n".repeat(200);
+    await page.locator("#name").fill(long);
+    assert.equal((await page.locator("#name").inputValue()).length, 200, "nothing cuts the name short");
+    await page.locator("#stage").fill("studio-b");
+    await page.locator('input[aria-label="Tag key 1"]').fill("team");
+    await page.locator('input[aria-label="Tag value 1"]').fill("a");
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.locator("#tag-rows [data-row]").nth(1).locator('input[name="tag_key"]').fill("team");
+    await page.locator("#tag-rows [data-row]").nth(1).locator('input[name="tag_value"]').fill("b");
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.locator("#err-name", { hasText: "200 characters" }).waitFor();
+    assert.match(await page.locator("#err-name").textContent(), /IVS allows at most 128/, "the server's message shows");
+    await focused();
+    assert.equal(await page.locator("#name").inputValue(), long);
+    assert.equal(await page.locator("#stage").inputValue(), "studio-b", "the stage stays as typed");
+    assert.equal(await page.locator("#tag-rows [data-row]").count(), 2, "no extra empty row");
+    assert.match(await page.locator("#err-tags").textContent(), /appears twice \(rows 1 and 2\)/);
+    for (const label of ["Tag key 1", "Tag key 2"]) {
+      const input = page.locator(`input[aria-label="${label}"]`);
+      assert.equal(await input.getAttribute("aria-invalid"), "true", label + " is marked");
+      assert.equal(await input.getAttribute("aria-describedby"), "err-tags");
+    }
+    await checkA11y(page, "a rejected create");
+
+    // Corrected, it is created on the stage typed by name.
+    const name = "e2e-corrected-" + Date.now();
+    await page.locator("#name").fill(name);
+    await page.locator('input[aria-label="Tag key 2"]').fill("owner");
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    assert.match(await page.locator("main").textContent(), /studio-b/);
+  });
+});
+
+// Every refusal (422, 409) and its message is covered by the handler tests;
+// the journeys above meet the ones a user trips over.
 test("without JavaScript: create and reveal still work (POST-redirect-GET, full-page reveal)", async (t) => {
   await withPage(t, browser, async (page, context) => {
     await noFavicon(context);
