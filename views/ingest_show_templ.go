@@ -556,13 +556,13 @@ func IngestShow(p Page, v IngestShowView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(v.Config.Tags) == 0 {
+			if tags := IngestShownTags(v.Config.Tags); len(tags) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<span class=\"muted\">none</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				for _, kv := range ingestSortedKV(v.Config.Tags) {
+				for _, kv := range ingestSortedKV(tags) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "<span class=\"badge badge-muted mr-1\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -910,6 +910,21 @@ func KeysMasked(p Page, c ivs.IngestConfiguration) templ.Component {
 		}
 		return nil
 	})
+}
+
+// IngestShownTags are the tags a page shows: all but Greenroom's own
+// idempotency tag, which only the service layer reads.
+func IngestShownTags(tags map[string]string) map[string]string {
+	if _, ok := tags[ivs.IdempotencyTag]; !ok {
+		return tags
+	}
+	out := make(map[string]string, len(tags)-1)
+	for k, v := range tags {
+		if k != ivs.IdempotencyTag {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func ingestEncoderLabel(i int) string { return "Encoder " + string(rune('A'+i)) }

@@ -81,3 +81,24 @@ func TestAuditLogBrowseFilterAndExport(t *testing.T) {
 		t.Error("a formula in a cell is not neutralised")
 	}
 }
+
+// The export link is a download: the page's boosted navigation (hx-boost on
+// the body) must not fetch it and swap the CSV into the page.
+func TestAuditLogExportLinkDownloadsInsteadOfSwapping(t *testing.T) {
+	s := newTestServer(t, &ivstest.Fake{}, identityWith(auth.RoleAdmin))
+	withAuditLog(t, s)
+	d := s.get("/audit?actor=ana@example.com").doc(t)
+	link := d.Find(`a:contains("Export CSV")`)
+	if link.Length() != 1 {
+		t.Fatal("no export link")
+	}
+	if href, _ := link.Attr("href"); href != "/audit.csv?actor=ana%40example.com" {
+		t.Errorf("export href %q: the filter without the page position", href)
+	}
+	if boost, _ := link.Attr("hx-boost"); boost != "false" {
+		t.Errorf("export link hx-boost=%q: htmx would swap the CSV into the page", boost)
+	}
+	if _, ok := link.Attr("download"); !ok {
+		t.Error("the export link is not marked as a download")
+	}
+}

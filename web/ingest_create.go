@@ -41,7 +41,7 @@ func (h *handler) ingestCreate(c echo.Context) error {
 		}
 		return h.renderIngestCreate(c, http.StatusUnprocessableEntity, ingestCreateView(f, errs, stages))
 	}
-	cfg, err := h.console.CreateIngest(ctx, actorOf(c), region, f.Stage, f.Input())
+	cfg, err := h.console.CreateIngest(ctx, actorOf(c), region, f.StageID, f.Input())
 	if err != nil {
 		status, field, msg, ok := formProblem(err, "the configuration was not created")
 		if !ok {
@@ -69,13 +69,14 @@ func ingestCreateView(f form.IngestForm, errs form.Errors, stages []ivs.Stage) v
 		Name: f.Name, Stage: f.Stage, UserID: f.UserID, Attributes: ingestKVs(f.Attributes),
 		Protocol: f.Protocol, Redundant: f.Redundant, Tags: ingestKVs(f.Tags), Token: f.Token,
 		Errors: errs, Stages: stageOptions(stages), MaxAttributes: ivs.MaxAttributesLen,
+		MaxTags: ivs.MaxUserTags, MaxTagsIVS: ivs.MaxTags,
 	}
 }
 
 func ingestKVs(rows []form.KV) []views.IngestKV {
 	out := make([]views.IngestKV, len(rows))
 	for i, r := range rows {
-		out[i] = views.IngestKV{Key: r.Key, Value: r.Value}
+		out[i] = views.IngestKV{Key: r.Key, Value: r.Value, BadKey: r.BadKey, BadValue: r.BadValue}
 	}
 	return out
 }

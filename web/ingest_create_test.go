@@ -237,3 +237,109 @@ func TestIngestCreateAPIErrorsLandOnTheForm(t *testing.T) {
 		}
 	}
 }
+
+// An empty form creates nothing: a name is required (the API would accept
+// none, making a configuration nobody finds again); a stage is optional and
+// the form says what none means.
+func TestIngestCreateEmptyFormCreatesNothing(t *testing.T) {
+	w := newIngestWorld()
+	s := opServer(t, w)
+	d := s.get(ingestBase + "/new").doc(t)
+	if !strings.Contains(d.Find(`label[for="name"]`).Text(), "required") || d.Find(`#name[aria-required="true"]`).Length() != 1 {
+		t.Error("the form does not say the name is required")
+	}
+	if !strings.Contains(d.Find(`label[for="stage"]`).Text(), "optional") || !strings.Contains(d.Find("#stage-hint").Text(), "publishes nowhere until you attach one") {
+		t.Error("the form does not say what no stage means")
+	}
+	tok, _ := d.Find(`input[name="idempotency_key"]`).Attr("value")
+	// What the browser sends for the untouched form.
+	empty := url.Values{"idempotency_key": {tok}, "name": {""}, "stage": {""}, "user_id": {""}, "attr_key": {""}, "attr_value": {""},
+		"protocol": {"RTMPS"}, "tag_key": {""}, "tag_value": {""}}
+	r := s.post(ingestBase, empty, true)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty form: %d, want 422", r.Code)
+	}
+	rd := r.doc(t)
+	if !strings.Contains(rd.Find("#err-name").Text(), "Give the configuration a name") {
+		t.Errorf("message next to the name: %q", rd.Find("#err-name").Text())
+	}
+	if rd.Find("#err-stage").Length() != 0 {
+		t.Error("an empty stage is refused: it is optional")
+	}
+	if w.writes() != 0 {
+		t.Errorf("the empty form reached IVS (%d writes)", w.writes())
+	}
+	// A name alone is enough.
+	empty.Set("name", "just-a-name")
+	if r := s.post(ingestBase, empty, true); r.Code != http.StatusSeeOther || w.creates()[0].StageARN != "" || w.creates()[0].Name != "just-a-name" {
+		t.Errorf("a named configuration without a stage: %d %+v", r.Code, w.creates())
+	}
+}
+
+// After a rejected create the form is as the user left it: the stage as
+// typed (a name stays a name), no extra empty row, the rows the message is
+// about marked, a name over the limit kept whole (no maxlength cutting it
+// short, so the server's message shows) and an error summary to focus.
+func TestIngestCreateRejectedKeepsWhatWasTyped(t *testing.T) {
+	w := newIngestWorld()
+	s := opServer(t, w)
+	form := createValues(t, s)
+	long := strings.Repeat("n", 200)
+	form.Set("name", long)
+	form.Set("stage", "studio-b") // idleStageID, typed by name
+	form["tag_key"], form["tag_value"] = []string{"team", "site", "", "team"}, []string{"a", "paris", "", "b"}
+	form["attr_key"], form["attr_value"] = []string{"role"}, []string{"program"}
+	r := s.htmxPost(ingestBase, form)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.Code)
+	}
+	d := r.doc(t)
+	if !strings.Contains(d.Find("#err-name").Text(), "200 characters long; IVS allows at most 128") {
+		t.Errorf("name message %q", d.Find("#err-name").Text())
+	}
+	name := d.Find("#name")
+	if v, _ := name.Attr("value"); v != long {
+		t.Errorf("the name was not kept whole (%d characters)", len(v))
+	}
+	if ml, ok := name.Attr("maxlength"); ok {
+		t.Errorf("maxlength=%s would cut what the user types short of the server's message", ml)
+	}
+	if !strings.Contains(d.Find("#name-hint").Text(), "up to 128") {
+		t.Error("the hint no longer gives the limit")
+	}
+	if v, _ := d.Find("#stage").Attr("value"); v != "studio-b" {
+		t.Errorf("stage shown as %q, want what was typed", v)
+	}
+	if n := d.Find("#tag-rows [data-row]").Length(); n != 3 {
+		t.Errorf("%d tag rows, want the 3 filled (no extra empty one)", n)
+	}
+	if n := d.Find("#attr-rows [data-row]").Length(); n != 1 {
+		t.Errorf("%d attribute rows, want 1", n)
+	}
+	if !strings.Contains(d.Find("#err-tags").Text(), "“team” appears twice (rows 1 and 3)") {
+		t.Errorf("tags message %q", d.Find("#err-tags").Text())
+	}
+	for label, bad := range map[string]bool{"Tag key 1": true, "Tag key 2": false, "Tag key 3": true, "Tag value 1": false, "Tag value 3": false} {
+		in := d.Find(`input[aria-label="` + label + `"]`)
+		inv, _ := in.Attr("aria-invalid")
+		db, _ := in.Attr("aria-describedby")
+		if bad != (inv == "true") || bad != (db == "err-tags") {
+			t.Errorf("%s: aria-invalid=%q aria-describedby=%q, want invalid=%v", label, inv, db, bad)
+		}
+	}
+	if d.Find(`#form-problem[tabindex="-1"]`).Length() != 1 {
+		t.Error("the error summary cannot take the focus")
+	}
+	if w.writes() != 0 {
+		t.Fatal("a rejected form reached IVS")
+	}
+	// Corrected, the stage typed by name is sent as its ARN.
+	form.Set("name", "kept-feed")
+	form["tag_key"] = []string{"team", "site", "", "owner"}
+	if r := s.post(ingestBase, form, true); r.Code != http.StatusSeeOther {
+		t.Fatalf("corrected: %d %s", r.Code, r.body)
+	}
+	if in := w.creates()[0]; in.StageARN != stageARNOf(idleStageID) || len(in.Tags) != 3 {
+		t.Errorf("created %+v", in)
+	}
+}

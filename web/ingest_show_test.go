@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -83,5 +84,39 @@ func TestIngestDetailFlagsAndNotFound(t *testing.T) {
 	r = s.get(ingestBase + "/" + redundantID)
 	if r.Code != http.StatusOK || !strings.Contains(r.body, "could not be read") {
 		t.Errorf("stage unreadable: %d", r.Code)
+	}
+}
+
+// Greenroom's idempotency tag is its own: no page shows it, a rotation does
+// not copy it, and the create form counts tags honestly around it.
+func TestGreenroomsTagIsNotShownCopiedOrCounted(t *testing.T) {
+	w := newIngestWorld()
+	s := opServer(t, w)
+	d := s.get(ingestBase + "/" + redundantID).doc(t)
+	if tags := d.Find(`dt:contains("Tags") + dd`).Text(); !strings.Contains(tags, "team=events") || strings.Contains(tags, ivs.IdempotencyTag) {
+		t.Errorf("tags shown: %q", tags)
+	}
+	step1 := s.get(ingestBase + "/" + redundantID + "/rotate")
+	if d := step1.doc(t); !strings.Contains(d.Find("main").Text(), "Tags copied") || !strings.Contains(d.Find("main").Text(), "team=events") {
+		t.Error("the rotation does not say which tags it copies")
+	}
+	tok, _ := step1.doc(t).Find(`input[name="idempotency_key"]`).Attr("value")
+	loc := s.post(ingestBase+"/"+redundantID+"/rotate", url.Values{"idempotency_key": {tok}}, true).Header().Get("Location")
+	if in := w.creates()[0]; len(in.Tags) != 1 || in.Tags["team"] != "events" {
+		t.Errorf("the copy asked for tags %v", in.Tags)
+	}
+	// The service layer tags the copy with the rotation's own key.
+	w.fake.ChangeIngest(ingestARNOf("New000000001"), func(c *ivs.IngestConfiguration) { c.Tags[ivs.IdempotencyTag] = tok })
+	for _, page := range []string{ingestBase + "/" + redundantID, ingestBase + "/" + redundantID + "/edit", ingestBase + "/" + redundantID + "/rotate",
+		loc, loc + "?step=confirm", loc + "?fragment=status", ingestBase + "/New000000001", ingestBase + "/New000000001/edit", ingestBase} {
+		if r := s.get(page); r.Code != http.StatusOK || strings.Contains(r.body, ivs.IdempotencyTag) || strings.Contains(r.body, "old-token-123456") {
+			t.Errorf("%s (%d) shows Greenroom's tag", page, r.Code)
+		}
+	}
+	hint := s.get(ingestBase + "/new").doc(t).Find("#tags-hint").Text()
+	for _, want := range []string{"Up to 49", "IVS allows 50", "Greenroom uses one"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("tags hint %q lacks %q", hint, want)
+		}
 	}
 }

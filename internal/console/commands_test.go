@@ -125,7 +125,7 @@ func TestRotationCopiesButNotGreenroomsTagAndFinishesAsARotation(t *testing.T) {
 	if e := rec.last(t); e.Action != audit.ActionIngestRotate || e.Resource != old.ARN || !strings.Contains(e.Detail, repl.ARN) {
 		t.Errorf("audit %+v", e)
 	}
-	if err := c.FinishRotation(context.Background(), actor, region, old, repl, false); err != nil {
+	if err := c.FinishRotation(context.Background(), actor, region, old, repl, FinishOptions{Anyway: true}); err != nil {
 		t.Fatal(err)
 	}
 	if e := rec.last(t); e.Action != audit.ActionIngestRotate || !strings.Contains(e.Detail, "step 3") || f.IngestCount() != 2 {

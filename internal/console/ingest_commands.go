@@ -90,14 +90,32 @@ func (c *Console) RotateIngest(ctx context.Context, a Actor, region ivs.Region, 
 	return created, c.audited(ctx, a, region, audit.ActionIngestRotate, old.ARN, err, detail)
 }
 
+// FinishOptions are what the user confirmed for a rotation's last step.
+type FinishOptions struct {
+	// Force disconnects a publisher still on the old key.
+	Force bool
+	// Anyway deletes although nothing publishes with the replacement.
+	Anyway bool
+}
+
 // FinishRotation is a rotation's last step: it deletes the old
-// configuration (forced only when asked), recorded as part of the rotation.
-func (c *Console) FinishRotation(ctx context.Context, a Actor, region ivs.Region, old, repl ivs.IngestConfiguration, force bool) error {
+// configuration (forced only when asked), recorded as part of the rotation
+// with the replacement's state. While the replacement is not ACTIVE (repl,
+// as read just before) it refuses with ErrReplacementIdle, sending nothing,
+// unless o.Anyway.
+func (c *Console) FinishRotation(ctx context.Context, a Actor, region ivs.Region, old, repl ivs.IngestConfiguration, o FinishOptions) error {
+	if !repl.Active() && !o.Anyway {
+		return ErrReplacementIdle
+	}
 	if err := c.canAudit(); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("step 3: delete the old configuration, replaced by %s (force=%t)", repl.ARN, force)
-	return c.deleteIngest(ctx, a, region, old, force, audit.ActionIngestRotate, detail)
+	state := "the replacement publishes"
+	if !repl.Active() {
+		state = "nothing publishes with the replacement: deleted anyway"
+	}
+	detail := fmt.Sprintf("step 3: delete the old configuration, replaced by %s (%s; force=%t)", repl.ARN, state, o.Force)
+	return c.deleteIngest(ctx, a, region, old, o.Force, audit.ActionIngestRotate, detail)
 }
 
 // Revealed is a configuration with its keys and the server its encoders

@@ -112,3 +112,14 @@ function greenroomRowTimes() {
 }
 document.addEventListener("DOMContentLoaded", greenroomRowTimes);
 document.addEventListener("htmx:afterSettle", greenroomRowTimes);
+
+// --- ingest forms (and any form with an error summary): after a rejected
+// submit the focus moves to the summary, #form-problem (tabindex=-1), so
+// keyboard and screen reader users start at what went wrong: on load, and
+// after htmx swaps a re-rendered form in (not after a poll elsewhere).
+function greenroomFocusProblem(root) {
+  var el = document.getElementById("form-problem");
+  if (el && (root === document || root.contains(el))) el.focus();
+}
+document.addEventListener("DOMContentLoaded", function () { greenroomFocusProblem(document); });
+document.addEventListener("htmx:afterSettle", function (ev) { greenroomFocusProblem(ev.target); });

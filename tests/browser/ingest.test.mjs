@@ -3,7 +3,7 @@
 // its keys, edit its stage, meet an ACTIVE one, delete with force, rotate.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startConsole, launchBrowser, withPage, checkA11y, STREAM_KEY } from "./harness.mjs";
+import { startConsole, startEmulator, launchBrowser, withPage, checkA11y, STREAM_KEY } from "./harness.mjs";
 
 let app, browser;
 before(async () => { app = await startConsole(); browser = await launchBrowser(); });
@@ -18,6 +18,9 @@ const clipboard = { permissions: ["clipboard-read", "clipboard-write"] };
 async function noFavicon(context) {
   await context.route("**/favicon.ico", (r) => r.fulfill({ status: 204, body: "" }));
 }
+
+// norm is an element's text as a reader sees it: white space runs as one.
+const norm = (s) => s.replace(/\s+/g, " ").trim();
 
 // stageIds reads the stage picker's options (id → name).
 async function stageOptions(page) {
@@ -43,6 +46,8 @@ test("create a redundant RTMPS configuration, see it, reveal and copy a key, edi
     assert.equal(await page.locator("#attr-rows [data-row]").count(), 2, "a row was added");
     await page.locator("#attr-rows [data-row]").last().getByRole("button", { name: /Remove/ }).click();
     assert.equal(await page.locator("#attr-rows [data-row]").count(), 1, "a row was removed");
+    await page.locator('input[aria-label="Tag key 1"]').fill("team");
+    await page.locator('input[aria-label="Tag value 1"]').fill("e2e");
     await page.locator("#protocol-rtmps").check();
     await page.locator("#redundant").check();
     await page.getByRole("button", { name: "Create ingest configuration" }).click();
@@ -59,6 +64,9 @@ test("create a redundant RTMPS configuration, see it, reveal and copy a key, edi
     assert.match(await creds.nth(1).textContent(), /Encoder B/);
     assert.match(await page.locator("main").textContent(), /Virtual participant id/);
     assert.match(await page.locator("main").textContent(), new RegExp(stages[0].name));
+    const tags = await page.locator('dt:has-text("Tags") + dd').textContent();
+    assert.match(tags, /team=e2e/, "the user's tag is shown");
+    assert.doesNotMatch(tags, /greenroom:/, "Greenroom's own idempotency tag is not");
     await checkA11y(page, "ingest detail");
 
     // Reveal both keys in place, copy one.
@@ -136,7 +144,7 @@ test("an ACTIVE configuration: editing is explained, deleting needs force", asyn
   });
 });
 
-test("rotate keys: a copy with new keys, then the old one is deleted on confirmation", async (t) => {
+test("rotate keys: a copy with new keys; deleting the old one is confirmed with the facts, and 'anyway' while nothing publishes", async (t) => {
   await withPage(t, browser, async (page, context) => {
     await noFavicon(context);
     await page.goto(app.url + LIST + "/new");
@@ -152,17 +160,127 @@ test("rotate keys: a copy with new keys, then the old one is deleted on confirma
     await page.getByText(name + "-r2").first().waitFor();
     await page.getByRole("button", { name: "Create the copy with new keys" }).click();
     await page.waitForURL(/\/rotate\/[A-Za-z0-9-]+$/);
+    const step2 = page.url();
     await page.getByRole("button", { name: "Reveal stream key" }).click();
     const key = (await page.locator("#key-single").textContent()).trim();
     assert.match(key, STREAM_KEY);
+    assert.match(norm(await page.locator("#rotation-new").textContent()), /INACTIVE nothing publishes with it yet/);
+
+    // Step 3 is a confirmation with the facts, not a one-click delete.
+    await page.getByRole("link", { name: "Delete the old configuration…" }).click();
+    await page.waitForURL(/\?step=confirm$/);
+    assert.match(norm(await page.locator("#rotation-new").textContent()), /INACTIVE nothing publishes with it yet/);
+    await checkA11y(page, "rotation: confirm the deletion");
+    await page.getByRole("button", { name: "Delete the old configuration" }).click();
+    await page.locator("#err-anyway").waitFor();
+    assert.match(await page.locator("#err-anyway").textContent(), /nothing was deleted/i);
+    assert.equal(await page.locator("#anyway").getAttribute("aria-invalid"), "true");
+    await page.getByLabel("Delete anyway: nothing publishes with the new one yet").check();
     await page.getByRole("button", { name: "Delete the old configuration" }).click();
     await page.getByRole("heading", { name: name + "-r2" }).waitFor();
     assert.match(await page.locator("#alerts").textContent(), /Rotation finished/);
+    assert.notEqual(page.url(), step2);
   });
 });
 
-// Refusals (422, 409) are covered by the handler tests: Chromium reports any
-// 4xx answer as a console error, which the harness counts as a failure.
+// Step 2 refreshes itself: a console on a standalone emulator (simulator
+// off) whose encoders move to the new keys on cue; the page sees each move
+// without a reload.
+test("rotate keys of a redundant pair: step 2 shows each encoder arrive on the new keys by itself, then the deletion needs no 'anyway'", async (t) => {
+  const emu = await startEmulator(["-simulate=false", "-rand-seed", "7"]);
+  const live = await startConsole(["-ivs-endpoint", emu.url]);
+  try {
+    await withPage(t, browser, async (page, context) => {
+      await noFavicon(context);
+      await page.goto(live.url + LIST + "/new");
+      const name = "e2e-rotate-pair-" + Date.now();
+      await page.locator("#name").fill(name);
+      await page.locator("#stage").fill("studio-b"); // live: the encoders' session is there already
+      await page.locator("#redundant").check();
+      await page.getByRole("button", { name: "Create ingest configuration" }).click();
+      await page.getByRole("heading", { name }).waitFor();
+      await page.getByRole("link", { name: "Rotate keys" }).click();
+      await page.getByRole("button", { name: "Create the copy with new keys" }).click();
+      await page.waitForURL(/\/rotate\/[A-Za-z0-9-]+$/);
+      const step2 = page.url();
+      const newId = step2.split("/").pop();
+      const status = page.locator("#rotation-new");
+      assert.match(norm(await status.textContent()), /INACTIVE nothing publishes with it yet/);
+      await page.evaluate(() => { window.__sameDocument = true; });
+
+      await emu.admin("encoder/recover", { region: "us-east-1", ingestConfiguration: newId, encoder: "A" });
+      await page.locator('#rotation-status[data-new-publishing="true"]').waitFor({ timeout: 15000 });
+      assert.match(norm(await status.textContent()), /ACTIVE it publishes, but only 1 of its 2 encoders/);
+      assert.match(norm(await status.textContent()), /Encoder A: publishing since/);
+      await emu.admin("encoder/recover", { region: "us-east-1", ingestConfiguration: newId, encoder: "B" });
+      await page.locator("#rotation-new").getByText("both encoders moved").waitFor({ timeout: 15000 });
+      assert.equal(page.url(), step2, "the address did not change");
+      assert.ok(await page.evaluate(() => window.__sameDocument), "no reload: the fragment refreshed itself");
+
+      await page.getByRole("link", { name: "Delete the old configuration…" }).click();
+      await page.waitForURL(/\?step=confirm$/);
+      assert.equal(await page.locator("#anyway").count(), 0, "no 'anyway' while the new pair publishes");
+      assert.match(norm(await page.locator("#rotation-new").textContent()), /Publishing since/);
+      await page.getByRole("button", { name: "Delete the old configuration" }).click();
+      await page.getByRole("heading", { name: name + "-r2" }).waitFor();
+      assert.match(await page.locator("#alerts").textContent(), /Rotation finished/);
+    });
+  } finally {
+    await live.stop();
+    await emu.stop();
+  }
+});
+
+test("a rejected create: the focus moves to the error summary, what was typed stays, the rows at fault are marked", async (t) => {
+  await withPage(t, browser, async (page, context) => {
+    await noFavicon(context);
+    await page.goto(app.url + LIST + "/new");
+    const focused = () => page.waitForFunction(() => document.activeElement && document.activeElement.id === "form-problem", null, { timeout: 5000 });
+
+    // An empty form creates nothing: the name is required.
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.locator("#err-name").waitFor();
+    assert.match(await page.locator("#err-name").textContent(), /Give the configuration a name/);
+    await focused();
+    assert.match(page.url(), /\/new$/, "the address stays the form's");
+
+    // Too long a name, a stage typed by name, a tag key twice.
+    const long = "n".repeat(200);
+    await page.locator("#name").fill(long);
+    assert.equal((await page.locator("#name").inputValue()).length, 200, "nothing cuts the name short");
+    await page.locator("#stage").fill("studio-b");
+    await page.locator('input[aria-label="Tag key 1"]').fill("team");
+    await page.locator('input[aria-label="Tag value 1"]').fill("a");
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.locator("#tag-rows [data-row]").nth(1).locator('input[name="tag_key"]').fill("team");
+    await page.locator("#tag-rows [data-row]").nth(1).locator('input[name="tag_value"]').fill("b");
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.locator("#err-name", { hasText: "200 characters" }).waitFor();
+    assert.match(await page.locator("#err-name").textContent(), /IVS allows at most 128/, "the server's message shows");
+    await focused();
+    assert.equal(await page.locator("#name").inputValue(), long);
+    assert.equal(await page.locator("#stage").inputValue(), "studio-b", "the stage stays as typed");
+    assert.equal(await page.locator("#tag-rows [data-row]").count(), 2, "no extra empty row");
+    assert.match(await page.locator("#err-tags").textContent(), /appears twice \(rows 1 and 2\)/);
+    for (const label of ["Tag key 1", "Tag key 2"]) {
+      const input = page.locator(`input[aria-label="${label}"]`);
+      assert.equal(await input.getAttribute("aria-invalid"), "true", label + " is marked");
+      assert.equal(await input.getAttribute("aria-describedby"), "err-tags");
+    }
+    await checkA11y(page, "a rejected create");
+
+    // Corrected, it is created on the stage typed by name.
+    const name = "e2e-corrected-" + Date.now();
+    await page.locator("#name").fill(name);
+    await page.locator('input[aria-label="Tag key 2"]').fill("owner");
+    await page.getByRole("button", { name: "Create ingest configuration" }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    assert.match(await page.locator("main").textContent(), /studio-b/);
+  });
+});
+
+// Every refusal (422, 409) and its message is covered by the handler tests;
+// the journeys above meet the ones a user trips over.
 test("without JavaScript: create and reveal still work (POST-redirect-GET, full-page reveal)", async (t) => {
   await withPage(t, browser, async (page, context) => {
     await noFavicon(context);

@@ -38,14 +38,21 @@ var (
 	ingestTagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
-// KV is one key/value row of the attributes or tags editor.
-type KV struct{ Key, Value string }
+// KV is one key/value row of the attributes or tags editor. Validate marks
+// the key or value that the field's message is about (BadKey, BadValue),
+// so the form can point at the row.
+type KV struct {
+	Key, Value       string
+	BadKey, BadValue bool
+}
 
 // IngestForm is the create form as the user typed it. It is kept verbatim
 // for a re-render after an error.
 type IngestForm struct {
-	Name       string
-	Stage      string // stage id, or a stage name typed into the search box
+	Name  string
+	Stage string // as typed: a stage id, or a stage's name
+	// StageID is the stage Stage names, set by Validate.
+	StageID    string
 	UserID     string
 	Attributes []KV
 	Protocol   string // RTMP | RTMPS
@@ -123,21 +130,28 @@ func ingestRows(keys, values []string, trimKey bool) []KV {
 // stage of the region matches.
 type StageLookup func(idOrName string) (id string, ok bool)
 
-// Validate checks the form against the API's rules and the region's stages.
-// On success it sets Stage to the resolved stage id.
+// Validate checks the form against the API's rules and the region's stages,
+// and Greenroom's one more: a name (the API allows none, which makes a
+// configuration nobody can find again). A stage is optional: without one
+// the configuration exists but its key publishes nowhere until one is
+// attached. It sets StageID to the stage Stage names, keeping Stage as
+// typed, and marks the attribute and tag rows its messages are about.
 func (f *IngestForm) Validate(stages StageLookup) Errors {
 	errs := Errors{}
-	if len(f.Name) > ivs.MaxIngestNameLen {
+	if f.Name == "" {
+		errs.Add(FieldName, "Give the configuration a name: it is how you find it in lists, on the board and in the audit log.")
+	} else if len(f.Name) > ivs.MaxIngestNameLen {
 		errs.Add(FieldName, fmt.Sprintf("The name is %d characters long; IVS allows at most %d.", len(f.Name), ivs.MaxIngestNameLen))
 	} else if !ingestNamePattern.MatchString(f.Name) {
 		errs.Add(FieldName, "Use only letters, digits, hyphens (-) and underscores (_): no spaces or other characters.")
 	}
+	f.StageID = ""
 	if f.Stage != "" {
 		id, ok := stages(f.Stage)
 		if !ok {
 			errs.Add(FieldStage, "“"+f.Stage+"” is not a stage of this region. Pick one from the list, or leave it empty to attach a stage later.")
 		} else {
-			f.Stage = id
+			f.StageID = id
 		}
 	}
 	checkIngestUserID(errs, f.UserID)
@@ -174,18 +188,36 @@ func AttributesSize(rows []KV) int {
 	return n
 }
 
+// flagRows records msg as field's message when it has none yet, and then
+// only marks the rows it is about: the rows marked are those of the message
+// shown.
+func flagRows(errs Errors, field, msg string, mark func()) {
+	if _, ok := errs[field]; ok {
+		return
+	}
+	errs.Add(field, msg)
+	mark()
+}
+
 func checkIngestAttributes(errs Errors, attrs []KV) {
-	seen := map[string]bool{}
-	for _, a := range attrs {
+	seen := map[string]int{}
+	for i := range attrs {
+		a := &attrs[i]
+		if j, dup := seen[a.Key]; dup && a.Key != "" {
+			flagRows(errs, FieldAttributes, fmt.Sprintf("The attribute “%s” appears twice (rows %d and %d): each name can be used once.", clipIngest(a.Key), j+1, i+1),
+				func() { attrs[j].BadKey, a.BadKey = true, true })
+		}
 		switch {
 		case a.Key == "":
-			errs.Add(FieldAttributes, "Every attribute needs a name (the value “"+clipIngest(a.Value)+"” has none).")
-		case seen[a.Key]:
-			errs.Add(FieldAttributes, "The attribute “"+clipIngest(a.Key)+"” appears twice: each name can be used once.")
+			flagRows(errs, FieldAttributes, fmt.Sprintf("Every attribute needs a name (row %d: the value “%s” has none).", i+1, clipIngest(a.Value)), func() { a.BadKey = true })
 		case !utf8.ValidString(a.Key) || !utf8.ValidString(a.Value):
-			errs.Add(FieldAttributes, "Attributes must be valid text (UTF-8).")
+			flagRows(errs, FieldAttributes, fmt.Sprintf("Attributes must be valid text (UTF-8): row %d is not.", i+1), func() {
+				a.BadKey, a.BadValue = !utf8.ValidString(a.Key), !utf8.ValidString(a.Value)
+			})
 		}
-		seen[a.Key] = true
+		if _, ok := seen[a.Key]; !ok {
+			seen[a.Key] = i
+		}
 	}
 	if n := AttributesSize(attrs); n > ivs.MaxAttributesLen {
 		errs.Add(FieldAttributes, fmt.Sprintf("The attributes take %d bytes; IVS allows 1 KB (%d bytes) for all names and values together.", n, ivs.MaxAttributesLen))
@@ -196,26 +228,35 @@ func checkIngestTags(errs Errors, tags []KV) {
 	if len(tags) > ivs.MaxUserTags {
 		errs.Add(FieldTags, fmt.Sprintf("There are %d tags; at most %d can be set here (IVS allows %d, and Greenroom uses one to avoid duplicate creates).", len(tags), ivs.MaxUserTags, ivs.MaxTags))
 	}
-	seen := map[string]bool{}
-	for _, t := range tags {
+	seen := map[string]int{}
+	for i := range tags {
+		t := &tags[i]
 		k := t.Key
+		key, value := func() { t.BadKey = true }, func() { t.BadValue = true }
 		switch {
 		case k == "":
-			errs.Add(FieldTags, "Every tag needs a key (the value “"+clipIngest(t.Value)+"” has none).")
+			flagRows(errs, FieldTags, fmt.Sprintf("Every tag needs a key (row %d: the value “%s” has none).", i+1, clipIngest(t.Value)), key)
 		case utf8.RuneCountInString(k) > ivs.MaxTagKeyLen:
-			errs.Add(FieldTags, fmt.Sprintf("The tag key “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagKeyLen))
+			flagRows(errs, FieldTags, fmt.Sprintf("The tag key “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagKeyLen), key)
 		case utf8.RuneCountInString(t.Value) > ivs.MaxTagValueLen:
-			errs.Add(FieldTags, fmt.Sprintf("The value of tag “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagValueLen))
+			flagRows(errs, FieldTags, fmt.Sprintf("The value of tag “%s” is longer than %d characters.", clipIngest(k), ivs.MaxTagValueLen), value)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			errs.Add(FieldTags, "Tag keys cannot begin with “aws:”: AWS reserves that prefix.")
+			flagRows(errs, FieldTags, "Tag keys cannot begin with “aws:”: AWS reserves that prefix.", key)
 		case k == ivs.IdempotencyTag:
-			errs.Add(FieldTags, "The tag “"+ivs.IdempotencyTag+"” is reserved for Greenroom.")
+			flagRows(errs, FieldTags, "The tag “"+ivs.IdempotencyTag+"” is reserved for Greenroom.", key)
 		case !ingestTagPattern.MatchString(k) || !ingestTagPattern.MatchString(t.Value):
-			errs.Add(FieldTags, "Tag “"+clipIngest(k)+"”: keys and values may hold letters, digits, spaces and _ . : / = + - @ only.")
-		case seen[k]:
-			errs.Add(FieldTags, "The tag “"+clipIngest(k)+"” appears twice: each key can be used once.")
+			flagRows(errs, FieldTags, "Tag “"+clipIngest(k)+"”: keys and values may hold letters, digits, spaces and _ . : / = + - @ only.", func() {
+				t.BadKey, t.BadValue = !ingestTagPattern.MatchString(k), !ingestTagPattern.MatchString(t.Value)
+			})
+		default:
+			if j, dup := seen[k]; dup {
+				flagRows(errs, FieldTags, fmt.Sprintf("The tag “%s” appears twice (rows %d and %d): each key can be used once.", clipIngest(k), j+1, i+1),
+					func() { tags[j].BadKey, t.BadKey = true, true })
+			}
 		}
-		seen[k] = true
+		if _, ok := seen[k]; !ok {
+			seen[k] = i
+		}
 	}
 }
 

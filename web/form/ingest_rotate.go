@@ -1,6 +1,7 @@
 package form
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,4 +32,21 @@ func RotatedName(name, id string) string {
 	}
 	base = strings.TrimRight(base, "-")
 	return base + suffix
+}
+
+// Fields of a rotation's last step.
+const (
+	FieldConfirm = "confirm"
+	FieldForce   = "force"
+	FieldAnyway  = "anyway"
+)
+
+// RotateFinishForm is the confirmation of a rotation's last step: the
+// confirmation page sends Confirmed; Force disconnects a publisher still on
+// the old key; Anyway deletes although nothing publishes with the new one.
+type RotateFinishForm struct{ Confirmed, Force, Anyway bool }
+
+// ParseRotateFinishForm reads the confirmation.
+func ParseRotateFinishForm(v url.Values) RotateFinishForm {
+	return RotateFinishForm{Confirmed: ingestChecked(v.Get(FieldConfirm)), Force: ingestChecked(v.Get(FieldForce)), Anyway: ingestChecked(v.Get(FieldAnyway))}
 }

@@ -42,10 +42,10 @@ func TestParseIngestFormKeepsInputAndDropsEmptyRows(t *testing.T) {
 	if f.Name != "main-feed_1" || f.Stage != "AbCdEf123456" || f.UserID != "encoder-1" || !f.Redundant || f.Protocol != "RTMP" {
 		t.Fatalf("parsed %+v", f)
 	}
-	if len(f.Attributes) != 1 || f.Attributes[0] != (KV{"role", "program"}) {
+	if len(f.Attributes) != 1 || f.Attributes[0] != (KV{Key: "role", Value: "program"}) {
 		t.Errorf("attributes %+v", f.Attributes)
 	}
-	if len(f.Tags) != 1 || f.Tags[0] != (KV{"team", "sports"}) {
+	if len(f.Tags) != 1 || f.Tags[0] != (KV{Key: "team", Value: "sports"}) {
 		t.Errorf("tags %+v", f.Tags)
 	}
 	if !f.InsecureIngest() {
@@ -66,6 +66,8 @@ func TestValidateEachRule(t *testing.T) {
 		field string
 		words string
 	}{
+		{"no name", func(v url.Values) { v.Del(FieldName) }, FieldName, "Give the configuration a name"},
+		{"blank name", func(v url.Values) { v.Set(FieldName, "   ") }, FieldName, "Give the configuration a name"},
 		{"name too long", func(v url.Values) { v.Set(FieldName, strings.Repeat("a", 129)) }, FieldName, "at most 128"},
 		{"name pattern", func(v url.Values) { v.Set(FieldName, "main feed!") }, FieldName, "letters, digits"},
 		{"name unicode", func(v url.Values) { v.Set(FieldName, "café") }, FieldName, "letters, digits"},
@@ -124,12 +126,54 @@ func TestValidateLimitsAreInclusive(t *testing.T) {
 	}
 }
 
-func TestValidateResolvesStageNames(t *testing.T) {
+func TestValidateResolvesStageNamesAndKeepsWhatWasTyped(t *testing.T) {
 	v := validForm()
 	v.Set(FieldStage, "name-AbCdEf123456")
 	f := ParseIngestForm(v)
-	if errs := f.Validate(stagesOf("AbCdEf123456")); errs.Any() || f.Stage != "AbCdEf123456" {
-		t.Errorf("stage %q, errors %v", f.Stage, errs)
+	if errs := f.Validate(stagesOf("AbCdEf123456")); errs.Any() || f.StageID != "AbCdEf123456" || f.Stage != "name-AbCdEf123456" {
+		t.Errorf("stage %q as typed, id %q, errors %v", f.Stage, f.StageID, errs)
+	}
+	v.Set(FieldStage, "")
+	f = ParseIngestForm(v)
+	if errs := f.Validate(stagesOf("AbCdEf123456")); errs.Any() || f.StageID != "" {
+		t.Errorf("no stage: id %q, errors %v", f.StageID, errs)
+	}
+}
+
+func TestValidateMarksTheRowsOfTheMessage(t *testing.T) {
+	v := validForm()
+	v["tag_key"] = []string{"team", "", "site", "team", "aws:x"}
+	v["tag_value"] = []string{"a", "", "paris", "b", "y"}
+	f := ParseIngestForm(v)
+	errs := f.Validate(stagesOf("AbCdEf123456"))
+	if !strings.Contains(errs[FieldTags], "“team” appears twice (rows 1 and 3)") {
+		t.Errorf("message %q: rows are numbered as the form shows them again (empty rows dropped)", errs[FieldTags])
+	}
+	var bad []int
+	for i, r := range f.Tags {
+		if r.BadKey {
+			bad = append(bad, i)
+		}
+		if r.BadValue {
+			t.Errorf("row %d: the value is not what the message is about", i+1)
+		}
+	}
+	if fmt.Sprint(bad) != "[0 2]" {
+		t.Errorf("rows marked %v, want both “team” rows (and not the aws: one, whose message is not shown)", bad)
+	}
+	v["attr_key"] = []string{"role", "role"}
+	v["attr_value"] = []string{"a", "b"}
+	f = ParseIngestForm(v)
+	errs = f.Validate(stagesOf("AbCdEf123456"))
+	if !f.Attributes[0].BadKey || !f.Attributes[1].BadKey || !strings.Contains(errs[FieldAttributes], "rows 1 and 2") {
+		t.Errorf("attributes %+v: %q", f.Attributes, errs[FieldAttributes])
+	}
+	v = validForm()
+	v["tag_key"], v["tag_value"] = []string{"ok", "k"}, []string{"1", strings.Repeat("v", 257)}
+	f = ParseIngestForm(v)
+	f.Validate(stagesOf("AbCdEf123456"))
+	if f.Tags[0].BadKey || f.Tags[0].BadValue || f.Tags[1].BadKey || !f.Tags[1].BadValue {
+		t.Errorf("a long value marks its value only: %+v", f.Tags)
 	}
 }
 
