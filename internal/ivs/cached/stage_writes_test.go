@@ -36,7 +36,10 @@ func TestStageWritesInvalidateWhatTheyChange(t *testing.T) {
 		write   func(s *Service) error
 		dropped map[string]int
 	}{
-		{"create", func(s *Service) error { _, err := s.CreateStage(ctx, region, ivs.CreateStageInput{Name: "n"}); return err },
+		{"create", func(s *Service) error {
+			_, err := s.CreateStage(ctx, region, ivs.CreateStageInput{Name: "n"})
+			return err
+		},
 			map[string]int{"ListStages": 1}},
 		{"update", func(s *Service) error {
 			_, err := s.UpdateStage(ctx, region, ivs.UpdateStageInput{ARN: stageA})
@@ -51,7 +54,10 @@ func TestStageWritesInvalidateWhatTheyChange(t *testing.T) {
 		{"delete", func(s *Service) error { return s.DeleteStage(ctx, region, stageA) },
 			map[string]int{"ListStages": 1, "GetStage": 1, "ListIngestConfigurations": 2, "GetIngestConfiguration": 1,
 				"ListParticipants": 1, "GetParticipant": 1, "ListParticipantEvents": 1}},
-		{"token", func(s *Service) error { _, err := s.CreateParticipantToken(ctx, region, ivs.CreateTokenInput{StageARN: stageA}); return err },
+		{"token", func(s *Service) error {
+			_, err := s.CreateParticipantToken(ctx, region, ivs.CreateTokenInput{StageARN: stageA})
+			return err
+		},
 			map[string]int{}},
 	}
 	for _, tc := range cases {
