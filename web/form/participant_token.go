@@ -83,17 +83,17 @@ func (f TokenForm) Input() ivs.CreateTokenInput {
 	return in
 }
 
-// TokenAPIField maps a field named in an IVS validation message about a
-// token to the form field it belongs to.
-func TokenAPIField(apiField string) string {
-	switch apiField {
-	case "userId":
+// TokenAPIField maps the field an IVS validation error names (or its
+// message) to the token form's field.
+func TokenAPIField(apiField, message string) string {
+	switch {
+	case apiField == "userId":
 		return FieldUserID
-	case "attributes":
+	case apiField == "attributes":
 		return FieldAttributes
-	case "capabilities":
+	case strings.Contains(message, "capabilities"):
 		return FieldCapabilities
-	case "duration":
+	case strings.Contains(message, "'duration'"):
 		return FieldDuration
 	}
 	return ""

@@ -100,17 +100,17 @@ func (f StageForm) CreateInput() ivs.CreateStageInput {
 	return ivs.CreateStageInput{Name: f.Name, Tags: Map(f.Tags), Recording: f.Recording(), IdempotencyKey: f.Token}
 }
 
-// StageAPIField maps a field named in an IVS validation message about a
-// stage to the form field it belongs to.
-func StageAPIField(apiField string) string {
+// StageAPIField maps the field an IVS validation error names (or, for the
+// recording's nested fields, its message) to the stage form's field.
+func StageAPIField(apiField, message string) string {
 	switch {
 	case apiField == "name":
 		return FieldName
 	case apiField == "tags":
 		return FieldTags
-	case strings.Contains(apiField, "storageConfigurationArn"):
+	case strings.Contains(message, "storageConfigurationArn"):
 		return FieldStorageARN
-	case strings.Contains(apiField, "mediaTypes"):
+	case strings.Contains(message, "mediaTypes"):
 		return FieldMediaType
 	}
 	return ""
