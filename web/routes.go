@@ -80,6 +80,8 @@ func routes(e *echo.Echo, h *handler) {
 	r.POST("/stages/:stageId/delete", h.stageDelete, op)
 	r.GET("/stages/:stageId/participant-tokens/new", h.tokenNew, op)
 	r.POST("/stages/:stageId/participant-tokens", h.tokenCreate, op)
+	r.GET("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnectPage, op)
+	r.POST("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnect, op)
 
 	// Ingest configurations: list (?stage=|state=, &next=, &sort=), create,
 	// show, edit, reveal keys (keyholders), delete, rotate keys.
