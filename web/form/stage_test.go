@@ -136,3 +136,43 @@ func TestBulkDisconnectForm(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseStageForms(f *testing.F) {
+	f.Add("name=a&tag_key=t&tag_value=u&storage_configuration_arn=" + url.QueryEscape(storageARN) + "&media_type=NONE&idempotency_key=" + NewToken())
+	f.Add("storage_configuration_arn=arn:aws:ivs:eu-west-1:1:storage-configuration/x&media_type=%FF&tag_key=aws:x")
+	f.Add("user_id=u&attr_key=k&attr_value=v&capability=PUBLISH&capability=subscribe&duration=20160")
+	f.Add("duration=-1&capability=&participant=a&participant=a&participant=../x&reason=%00")
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		s := ParseStageForm(v)
+		if errs := s.Validate("us-east-1", true); !errs.Any() {
+			// What passes must be within the API's limits.
+			if len(s.Name) > ivs.MaxStageNameLen || len(s.Tags) > ivs.MaxUserTags || len(s.StorageARN) > ivs.MaxStorageARNLen ||
+				(s.Recording() != nil && len(s.Recording().MediaTypes) != 1) {
+				t.Fatalf("accepted out-of-limit stage form %+v", s)
+			}
+		}
+		tf := ParseTokenForm(v)
+		if errs := tf.Validate(); !errs.Any() {
+			in := tf.Input()
+			if in.DurationMinutes < ivs.MinTokenDuration || in.DurationMinutes > ivs.MaxTokenDuration || len(in.Capabilities) == 0 ||
+				len(in.UserID) > ivs.MaxUserIDLen || AttributesSize(tf.Attributes) > ivs.MaxAttributesLen {
+				t.Fatalf("accepted out-of-limit token form %+v", in)
+			}
+		}
+		b, errs := ParseBulkDisconnect(v, 50)
+		if !errs.Any() {
+			if len(b.IDs) == 0 || len(b.IDs) > 50 || b.Reason == "" {
+				t.Fatalf("accepted %+v", b)
+			}
+			for _, id := range b.IDs {
+				if !ivs.ValidID(id) || len(id) > ivs.MaxParticipantID {
+					t.Fatalf("accepted id %q", id)
+				}
+			}
+		}
+	})
+}
