@@ -67,6 +67,22 @@ func routes(e *echo.Echo, h *handler) {
 	r.GET("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnectConfirm, op)
 	r.POST("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnect, op)
 
+	// Stage administration (operators): create (/stages/new, POST /stages),
+	// edit (…/edit, POST to the stage), delete (…/delete, refused while
+	// live), a participant token to test the stage (shown once, in the
+	// POST's answer), and several participants of a session disconnected
+	// at once.
+	r.GET("/stages/new", h.stageNew, op)
+	r.POST("/stages", h.stageCreate, op)
+	r.GET("/stages/:stageId/edit", h.stageEdit, op)
+	r.POST("/stages/:stageId", h.stageUpdate, op)
+	r.GET("/stages/:stageId/delete", h.stageDeleteConfirm, op)
+	r.POST("/stages/:stageId/delete", h.stageDelete, op)
+	r.GET("/stages/:stageId/participant-tokens/new", h.tokenNew, op)
+	r.POST("/stages/:stageId/participant-tokens", h.tokenCreate, op)
+	r.GET("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnectPage, op)
+	r.POST("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnect, op)
+
 	// Ingest configurations: list (?stage=|state=, &next=, &sort=), create,
 	// show, edit, reveal keys (keyholders), delete, rotate keys.
 	r.GET("/ingest-configurations", h.ingestList)

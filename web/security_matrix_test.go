@@ -43,6 +43,17 @@ var routeRoles = map[string]auth.Role{
 	"GET /r/:region/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect":  auth.RoleOperator,
 	"POST /r/:region/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect": auth.RoleOperator,
 
+	"GET /r/:region/stages/new":                                      auth.RoleOperator,
+	"POST /r/:region/stages":                                         auth.RoleOperator,
+	"GET /r/:region/stages/:stageId/edit":                            auth.RoleOperator,
+	"POST /r/:region/stages/:stageId":                                auth.RoleOperator,
+	"GET /r/:region/stages/:stageId/delete":                          auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/delete":                         auth.RoleOperator,
+	"GET /r/:region/stages/:stageId/participant-tokens/new":          auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/participant-tokens":             auth.RoleOperator,
+	"GET /r/:region/stages/:stageId/sessions/:sessionId/disconnect":  auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/sessions/:sessionId/disconnect": auth.RoleOperator,
+
 	"GET /r/:region/ingest-configurations":                    auth.RoleViewer,
 	"GET /r/:region/ingest-configurations/new":                auth.RoleOperator,
 	"POST /r/:region/ingest-configurations":                   auth.RoleOperator,

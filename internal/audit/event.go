@@ -31,11 +31,16 @@ const (
 	ActionIngestForceDelete     = "ingest.force_delete"
 	ActionIngestRotate          = "ingest.rotate"
 	ActionParticipantDisconnect = "participant.disconnect"
+	ActionStageCreate           = "stage.create"
+	ActionStageUpdate           = "stage.update"
+	ActionStageDelete           = "stage.delete"
+	ActionTokenCreate           = "token.create" // never with the token
 )
 
 // Actions lists every action, in the order the audit page's filter offers them.
 var Actions = []string{ActionReveal, ActionIngestCreate, ActionIngestUpdate, ActionIngestDelete,
-	ActionIngestForceDelete, ActionIngestRotate, ActionParticipantDisconnect}
+	ActionIngestForceDelete, ActionIngestRotate, ActionParticipantDisconnect,
+	ActionStageCreate, ActionStageUpdate, ActionStageDelete, ActionTokenCreate}
 
 // OutcomeSuccess is the outcome of an action that did what was asked.
 // Failures are "failure: <reason>", made by Failure.

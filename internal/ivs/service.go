@@ -31,6 +31,17 @@ type Service interface {
 	CreateIngestConfiguration(ctx context.Context, region Region, in CreateIngestInput) (IngestConfiguration, error)
 	UpdateIngestConfiguration(ctx context.Context, region Region, in UpdateIngestInput) (IngestConfiguration, error)
 	DeleteIngestConfiguration(ctx context.Context, region Region, arn string, force bool) error
+
+	// Stages. UpdateStage takes no tags: TagResource and UntagResource
+	// change the tags of a stage (or of an ingest configuration).
+	CreateStage(ctx context.Context, region Region, in CreateStageInput) (Stage, error)
+	UpdateStage(ctx context.Context, region Region, in UpdateStageInput) (Stage, error)
+	DeleteStage(ctx context.Context, region Region, arn string) error
+	TagResource(ctx context.Context, region Region, arn string, tags map[string]string) error
+	UntagResource(ctx context.Context, region Region, arn string, keys []string) error
+	// CreateParticipantToken is the only method that returns a participant
+	// token. Never cached, never retried by the layers around it.
+	CreateParticipantToken(ctx context.Context, region Region, in CreateTokenInput) (ParticipantToken, error)
 }
 
 // ListQuery pages a list. MaxResults 0 means the API default (50).

@@ -217,3 +217,98 @@ func RedactStreamKeys(s string) string {
 	}
 	return streamKeyShape.ReplaceAllString(s, "[stream key]")
 }
+
+// Stage writes and participant tokens.
+
+// Limits of the stage and participant token operations (service model
+// 2020-07-14), checked by the forms before anything is sent.
+const (
+	MaxStageNameLen        = 128   // Stage name: 0-128, [a-zA-Z0-9-_]*
+	MinTokenDuration       = 1     // CreateParticipantToken duration, minutes
+	MaxTokenDuration       = 20160 // 14 days
+	DefaultTokenDuration   = 720   // IVS's default: 12 hours
+	MaxStorageARNLen       = 128   // storageConfigurationArn
+	ResourceStorageConfig  = "storage-configuration"
+	CapabilityPublish      = "PUBLISH"
+	CapabilitySubscribe    = "SUBSCRIBE"
+	DefaultRecordingMedia  = "AUDIO_VIDEO"
+	MaxRecordingMediaTypes = 1 // the model allows one media type per stage
+)
+
+// RecordingMediaTypes are the media types individual participant recording
+// takes, as the API spells them.
+var RecordingMediaTypes = []string{"AUDIO_VIDEO", "AUDIO_ONLY", "NONE"}
+
+// CreateStageInput is what CreateStage takes. IdempotencyKey makes a retried
+// or double-submitted create return the first stage instead of a second.
+type CreateStageInput struct {
+	Name string
+	Tags map[string]string
+	// Recording is nil for no individual participant recording.
+	Recording      *AutoRecording
+	IdempotencyKey string
+}
+
+// UpdateStageInput is what UpdateStage changes: a nil field is left as it
+// is. UpdateStage takes no tags: they change through TagResource and
+// UntagResource.
+type UpdateStageInput struct {
+	ARN string
+	// Name, when set, is the new name ("" removes it).
+	Name *string
+	// Recording, when set, replaces the recording set-up; an empty
+	// StorageConfigurationARN turns recording off.
+	Recording *AutoRecording
+}
+
+// CreateTokenInput is what CreateParticipantToken takes. Zero values mean
+// the API's defaults (720 minutes, PUBLISH and SUBSCRIBE).
+type CreateTokenInput struct {
+	StageARN        string
+	UserID          string
+	Attributes      map[string]string
+	Capabilities    []string
+	DurationMinutes int32
+}
+
+// ParticipantToken is a token that lets one participant join a stage.
+// IVS returns it once, when it is created: nothing can read it again.
+type ParticipantToken struct {
+	ParticipantID   string
+	UserID          string
+	Attributes      map[string]string
+	Capabilities    []string
+	DurationMinutes int32
+	ExpirationTime  time.Time
+
+	// Secret. Render it only in the answer to the create; never log,
+	// cache or store it.
+	Token TokenSecret
+}
+
+// TokenSecret is a participant token. Like StreamKey, its String and format
+// verbs print a mask; Reveal returns it.
+type TokenSecret struct{ secret string }
+
+// NewTokenSecret wraps a participant token.
+func NewTokenSecret(s string) TokenSecret { return TokenSecret{secret: s} }
+
+// Reveal returns the token. Call it only to render the create's answer.
+func (t TokenSecret) Reveal() string { return t.secret }
+
+// IsZero reports whether there is no token.
+func (t TokenSecret) IsZero() bool { return t.secret == "" }
+
+// String masks the token.
+func (t TokenSecret) String() string {
+	if t.secret == "" {
+		return ""
+	}
+	return "[participant token]"
+}
+
+// GoString masks the token for %#v.
+func (t TokenSecret) GoString() string { return t.String() }
+
+// MarshalText masks the token (slog, JSON, text encoders).
+func (t TokenSecret) MarshalText() ([]byte, error) { return []byte(t.String()), nil }

@@ -25,6 +25,12 @@ const (
 	OpCreateIngestConfiguration
 	OpUpdateIngestConfiguration
 	OpDeleteIngestConfiguration
+	OpCreateStage
+	OpUpdateStage
+	OpDeleteStage
+	OpTagResource
+	OpUntagResource
+	OpCreateParticipantToken
 	numOps
 )
 
@@ -33,6 +39,7 @@ var opNames = [numOps]string{
 	"ListParticipants", "GetParticipant", "ListParticipantEvents",
 	"ListIngestConfigurations", "GetIngestConfiguration",
 	"DisconnectParticipant", "CreateIngestConfiguration", "UpdateIngestConfiguration", "DeleteIngestConfiguration",
+	"CreateStage", "UpdateStage", "DeleteStage", "TagResource", "UntagResource", "CreateParticipantToken",
 }
 
 // String is the API operation name (also the metrics label).

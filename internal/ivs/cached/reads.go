@@ -23,6 +23,9 @@ func (s *Service) ListStages(ctx context.Context, region ivs.Region, q ivs.ListQ
 
 func (s *Service) GetStage(ctx context.Context, region ivs.Region, stageARN string) (ivs.Stage, error) {
 	const op = OpGetStage
+	if ivs.WantsFresh(ctx) {
+		return s.freshGetStage(ctx, region, stageARN)
+	}
 	var b keyBuf
 	k := appendKey(b[:0], op, region, stageARN)
 	if v, ok := hit[ivs.Stage](s, op, k); ok {

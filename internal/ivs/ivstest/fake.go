@@ -37,6 +37,12 @@ type Fake struct {
 	CreateIngestFn             func(ctx context.Context, region ivs.Region, in ivs.CreateIngestInput) (ivs.IngestConfiguration, error)
 	UpdateIngestFn             func(ctx context.Context, region ivs.Region, in ivs.UpdateIngestInput) (ivs.IngestConfiguration, error)
 	DeleteIngestFn             func(ctx context.Context, region ivs.Region, arn string, force bool) error
+	CreateStageFn              func(ctx context.Context, region ivs.Region, in ivs.CreateStageInput) (ivs.Stage, error)
+	UpdateStageFn              func(ctx context.Context, region ivs.Region, in ivs.UpdateStageInput) (ivs.Stage, error)
+	DeleteStageFn              func(ctx context.Context, region ivs.Region, arn string) error
+	TagResourceFn              func(ctx context.Context, region ivs.Region, arn string, tags map[string]string) error
+	UntagResourceFn            func(ctx context.Context, region ivs.Region, arn string, keys []string) error
+	CreateTokenFn              func(ctx context.Context, region ivs.Region, in ivs.CreateTokenInput) (ivs.ParticipantToken, error)
 
 	mu    sync.Mutex
 	calls map[string]int

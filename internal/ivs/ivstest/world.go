@@ -23,6 +23,8 @@ type world struct {
 	events       map[string][]ivs.ParticipantEvent // by stage ARN + "/" + session id + "/" + participant id
 	configs      []ivs.IngestConfiguration         // with their keys
 	byToken      map[string]string                 // idempotency key -> ARN
+	stageByToken map[string]string                 // a stage create's idempotency key -> ARN
+	tokens       []ivs.ParticipantToken            // issued, with their secrets
 	seq          int
 	writes       []Write
 	queries      []ivs.ParticipantQuery
@@ -36,6 +38,12 @@ type Write struct {
 	Update ivs.UpdateIngestInput
 	ARN    string
 	Force  bool
+
+	CreateStage ivs.CreateStageInput
+	UpdateStage ivs.UpdateStageInput
+	Tags        map[string]string // TagResource
+	TagKeys     []string          // UntagResource
+	Token       ivs.CreateTokenInput
 }
 
 func sessionKey(stageARN, sessionID string) string { return stageARN + "/" + sessionID }
