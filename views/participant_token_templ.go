@@ -172,7 +172,7 @@ func TokenNew(p Page, v TokenFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = ingestKVRows("attr", "Attribute name", "Attribute value", v.Attributes).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ingestKVRows("attr", "attributes", "Attribute name", "Attribute value", v.Attributes).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

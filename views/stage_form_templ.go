@@ -331,7 +331,7 @@ func stageFormFields(region string, v StageFormView, editing bool) templ.Compone
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = ingestKVRows("tag", "Tag key", "Tag value", v.Tags).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ingestKVRows("tag", "tags", "Tag key", "Tag value", v.Tags).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
