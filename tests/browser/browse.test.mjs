@@ -151,3 +151,30 @@ test("an operator disconnects a viewer with a reason after confirming", async (t
     await page.getByRole("heading", { name: "Participant " + id }).waitFor();
   });
 });
+
+// The strict CSP stays, and the console stays silent under it: htmx does not
+// settle style attributes (the htmx-config in the layout). The harness fails
+// a journey on any violation, whether Chromium logs it or only fires
+// securitypolicyviolation.
+test("a CSP violation fails a journey; boosted navigation and a refused form stay silent", async (t) => {
+  await assert.rejects(withPage(t, browser, async (page) => {
+    await page.goto(app.url + "/r/us-east-1/stages");
+    await page.evaluate(() => document.body.setAttribute("style", "color: red"));
+    await page.waitForTimeout(300);
+  }), /CSP violation on .*style-src/);
+  await withPage(t, browser, async (page) => {
+    await openStage(page, "main-stage-keynote");
+    await page.getByRole("link", { name: "Participants", exact: true }).click();
+    await page.waitForURL(SESSION_URL);
+    await page.locator("#rows tr a").first().click();
+    await page.getByRole("heading", { name: /^Participant / }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ingest configurations" }).click();
+    await page.waitForURL(/\/ingest-configurations$/);
+    // A refused submit: the form comes back (422) with its messages.
+    await page.goto(app.url + "/r/us-east-1/ingest-configurations/new");
+    await page.locator("#name").fill("not a valid name!");
+    await page.locator('form[method="post"] button[type="submit"]').last().click();
+    await page.locator(".error-text").first().waitFor();
+    await page.waitForTimeout(300);
+  });
+});
