@@ -254,3 +254,31 @@ func TestSessionChartKeepsThePeaksOfAThinnedSeries(t *testing.T) {
 		t.Errorf("the peak was thinned away: %d", peak)
 	}
 }
+
+func TestParticipantPageNamesTheStageAndTheConfiguration(t *testing.T) {
+	f := newWorld()
+	c := newConsole(f, nil)
+	ref := Ref{Region: region, StageID: liveID, SessionID: sessionID, ParticipantID: encA}
+	pp, err := c.ParticipantPage(context.Background(), ref)
+	if err != nil || pp.Stage.Name != "main" || pp.Config == nil || pp.Config.Name != "program" {
+		t.Fatalf("stage %q config %+v err %v", pp.Stage.Name, pp.Config, err)
+	}
+	if n := f.Calls("GetIngestConfiguration"); n != 0 {
+		t.Errorf("%d GetIngestConfiguration calls for a configuration the stage's list holds", n)
+	}
+	// A configuration no longer attached to the stage is read on its own;
+	// names that cannot be read leave the page to ids.
+	f.ChangeIngest(ingestARNOf(pairID), func(cfg *ivs.IngestConfiguration) { cfg.StageARN = arnOf(idleID) })
+	f.GetStageFn = func(context.Context, ivs.Region, string) (ivs.Stage, error) {
+		return ivs.Stage{}, &ivs.Error{Kind: ivs.KindThrottled, Message: "slow down"}
+	}
+	pp, err = c.ParticipantPage(context.Background(), ref)
+	if err != nil || pp.Stage.Name != "" || pp.Config == nil || pp.Config.Name != "program" || f.Calls("GetIngestConfiguration") != 1 {
+		t.Fatalf("stage %q config %+v err %v", pp.Stage.Name, pp.Config, err)
+	}
+	// A viewer publishes with no configuration: nothing is read for it.
+	ref.ParticipantID = "viewer000001"
+	if pp, err = c.ParticipantPage(context.Background(), ref); err != nil || pp.Config != nil || f.Calls("GetIngestConfiguration") != 1 {
+		t.Fatalf("viewer: config %+v err %v", pp.Config, err)
+	}
+}
