@@ -503,7 +503,7 @@ func regionSwitcher(p Page) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "</strong></summary><ul class=\"absolute right-0 z-10 mt-1 min-w-40 rounded border border-slate-300 bg-white p-1 shadow dark:border-slate-700 dark:bg-slate-900\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "</strong></summary><ul class=\"menu absolute right-0 z-10 mt-1 min-w-40 rounded border border-slate-300 bg-white p-1 dark:border-slate-700 dark:bg-slate-900\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

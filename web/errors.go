@@ -12,6 +12,7 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
+	"github.com/greenroom-dev/greenroom/web/form"
 )
 
 // pageError is an error the console itself raises, already in words for the
@@ -22,6 +23,9 @@ type pageError struct {
 	Message string
 	Back    string // href of a way back
 	BackTo  string // its label
+	// Drop names the query parameters at fault: the way back is the same
+	// view without them.
+	Drop []string
 }
 
 func (e *pageError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Message) }
@@ -31,6 +35,18 @@ var errUnauthorized = &pageError{Status: http.StatusUnauthorized, Title: "Sign-i
 
 func badRequest(msg string) error {
 	return &pageError{Status: http.StatusBadRequest, Title: "That address is not valid", Message: msg}
+}
+
+// badQuery is a 400 about an address's query parameters; when err is a
+// *form.ParamError the page offers the same view without the parameters
+// it names.
+func badQuery(err error) error {
+	pe := &pageError{Status: http.StatusBadRequest, Title: "That address is not valid", Message: err.Error()}
+	var fe *form.ParamError
+	if errors.As(err, &fe) {
+		pe.Drop = fe.Params
+	}
+	return pe
 }
 
 func notFound(what string, back, backLabel string) error {

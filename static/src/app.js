@@ -112,3 +112,12 @@ function greenroomRowTimes() {
 }
 document.addEventListener("DOMContentLoaded", greenroomRowTimes);
 document.addEventListener("htmx:afterSettle", greenroomRowTimes);
+
+// --- browse (session page): the filter bar applies a chosen select at once
+// (a user id waits for Apply); app.css shows the chosen filter's field.
+document.addEventListener("change", function (ev) {
+  var el = ev.target, form = el.form;
+  if (!form || form.id !== "pfilter" || el.tagName !== "SELECT") return;
+  if (el.value === "userId") return document.getElementById("f-user").focus();
+  form.requestSubmit();
+});
