@@ -1,12 +1,14 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/greenroom-dev/greenroom/views"
+	"github.com/greenroom-dev/greenroom/web/form"
 )
 
 // stageList shows a region's stages, one API page at a time, with a name
@@ -14,7 +16,7 @@ import (
 func (h *handler) stageList(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	if len(q) > 128 {
-		return badRequest("The search is longer than 128 characters.")
+		return badQuery(&form.ParamError{Params: []string{"q"}, Err: errors.New("The search is longer than 128 characters.")})
 	}
 	next, err := nextParam(c)
 	if err != nil {
