@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -158,6 +159,29 @@ func TestStageListSearchesNameIdAndTags(t *testing.T) {
 		if err != nil || len(l.Stages) != want || l.Count != 3 {
 			t.Errorf("search %q: %d of %d (%v)", q, len(l.Stages), l.Count, err)
 		}
+	}
+}
+
+// A search covers every stage of the region, not the page shown; without
+// one the list pages.
+func TestStageSearchCoversTheWholeRegion(t *testing.T) {
+	f := newWorld()
+	for i := range 250 {
+		id := fmt.Sprintf("Many%08d", i)
+		f.AddStage(ivs.Stage{ID: id, ARN: arnOf(id), Name: fmt.Sprintf("stage-%03d", i)})
+	}
+	c := newConsole(f, nil)
+	l, err := c.StageList(context.Background(), region, "", "")
+	if err != nil || len(l.Stages) != ivs.MaxPageSize || l.NextToken == "" {
+		t.Fatalf("first page: %d stages, next %q, %v", len(l.Stages), l.NextToken, err)
+	}
+	before := f.Calls("ListStages")
+	l, err = c.StageList(context.Background(), region, l.NextToken, "stage-24")
+	if err != nil || len(l.Stages) != 10 || l.Count != 252 || l.NextToken != "" || l.Truncated {
+		t.Fatalf("search: %d of %d, next %q, truncated %v, %v", len(l.Stages), l.Count, l.NextToken, l.Truncated, err)
+	}
+	if n := f.Calls("ListStages") - before; n != 3 {
+		t.Errorf("the search read %d pages, want 3", n)
 	}
 }
 
