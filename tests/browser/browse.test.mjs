@@ -233,3 +233,35 @@ test("the session's filter bar: one form, selects apply at once, one filter at a
     assert.equal(await page.locator("#f-by").inputValue(), "recordingState");
   }, { javaScriptEnabled: false });
 });
+
+// Exact times are UTC as rendered; the header's Times button switches them
+// (and the exact time in relative times' tooltips) to the browser's zone,
+// remembered in this browser.
+test("times: UTC or the browser's time zone, remembered", async (t) => {
+  await withPage(t, browser, async (page) => {
+    await openStage(page, "sports-feed-1");
+    const degraded = page.locator('#redundancy [data-redundancy="degraded"]');
+    await degraded.locator("tbody tr", { hasText: "not publishing" }).locator("a").first().click();
+    await page.locator("#events").waitFor();
+    const abs = page.locator("#events time[data-abs]").first();
+    const rel = page.locator("#events time:not([data-abs])").first();
+    const iso = await abs.getAttribute("datetime");
+    const utc = iso.slice(0, 19).replace("T", " ") + " UTC";
+    assert.equal(await abs.textContent(), utc);
+    assert.equal(await rel.getAttribute("title"), utc);
+    const toggle = page.getByRole("button", { name: /^Times:/ });
+    assert.equal(await toggle.textContent(), "Times: UTC");
+    // Kolkata is UTC+05:30 all year.
+    const d = new Date(Date.parse(iso) + 330 * 60000).toISOString().slice(0, 19).replace("T", " ");
+    await toggle.click();
+    assert.match(await toggle.textContent(), /^Times: GMT\+5:30$/);
+    assert.equal(await abs.textContent(), d + " GMT+5:30");
+    assert.equal(await rel.getAttribute("title"), d + " GMT+5:30");
+    assert.match(await rel.textContent(), /ago$/, "relative times stay relative");
+    // Remembered across pages of this browser.
+    await page.reload();
+    assert.equal(await page.locator("#events time[data-abs]").first().textContent(), d + " GMT+5:30");
+    await page.getByRole("button", { name: /^Times:/ }).click();
+    assert.equal(await page.locator("#events time[data-abs]").first().textContent(), utc);
+  }, { timezoneId: "Asia/Kolkata", locale: "en-US" });
+});
