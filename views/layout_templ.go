@@ -238,7 +238,7 @@ func Layout(p Page) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</nav><div class=\"ml-auto flex flex-wrap items-center gap-x-4 gap-y-2 text-sm\"><button type=\"button\" class=\"btn btn-sm\" data-tz hidden title=\"Exact times: UTC, or your browser's time zone (remembered in this browser)\">Times: UTC</button>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</nav><div class=\"ml-auto flex flex-wrap items-center gap-x-4 gap-y-2 text-sm\"><button type=\"button\" class=\"btn btn-sm\" data-tz hidden title=\"Exact times in UTC or your time zone (this browser remembers)\">Times: UTC</button>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

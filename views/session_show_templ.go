@@ -442,7 +442,7 @@ func sessionFilters(t ParticipantTable) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p id=\"filter-rule\" class=\"hint w-full\">IVS filters a session's participants by one thing at a time, so a new filter replaces the current one. Published lists who published during the session: IVS cannot list who never did.</p></form>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p id=\"filter-rule\" class=\"hint w-full\">IVS filters by one thing at a time: a new filter replaces the current one. Published: who published during the session (IVS cannot list who never did).</p></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

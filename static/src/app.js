@@ -36,8 +36,9 @@
     var out = s < 45 ? s + " s" : s < 2700 ? Math.round(s / 60) + " min" : s < 129600 ? Math.round(s / 3600) + " h" : Math.round(s / 86400) + " d";
     return future ? "in " + out : out + " ago";
   }
+  // The session page's rows are lean: their <time>s are relative too.
   function refreshTimes(root) {
-    (root || document).querySelectorAll("time[data-relative]").forEach(function (el) {
+    (root || document).querySelectorAll("time[data-relative], #rows time").forEach(function (el) {
       el.textContent = rel(el.getAttribute("datetime"));
     });
   }
@@ -98,20 +99,13 @@
 
 // --- browse (session page): the poller sends back the rows' snapshot
 // (data-snap of the element named by data-snap-from) so the server can mark
-// changed rows; row times are kept relative here (their exact title comes
-// with every other time's, in the times block below).
+// changed rows. (Row times: refreshTimes above; their exact title: the
+// times block below.)
 document.addEventListener("htmx:configRequest", function (ev) {
   var f = ev.detail.elt.getAttribute && ev.detail.elt.getAttribute("data-snap-from");
   var src = f && document.getElementById(f);
   if (src && src.dataset.snap) ev.detail.headers["X-Greenroom-Snapshot"] = src.dataset.snap;
 });
-function greenroomRowTimes() {
-  document.querySelectorAll("#rows time:not([data-relative])").forEach(function (el) {
-    el.setAttribute("data-relative", "");
-  });
-}
-document.addEventListener("DOMContentLoaded", greenroomRowTimes);
-document.addEventListener("htmx:afterSettle", greenroomRowTimes);
 
 // --- browse: exact times in UTC (as the server renders them) or in the
 // browser's time zone, chosen with the header's Times button and
