@@ -66,3 +66,29 @@ func TestLaneOfDoesNotGuessBeforeWatchingBegan(t *testing.T) {
 		t.Errorf("segments %+v", l.Segments)
 	}
 }
+
+// Exact times render in UTC as <time data-abs>, which the reader may switch
+// to their own zone (app.js); the window's bounds read as a sentence.
+func TestExactTimesCanBeShownInTheReadersZone(t *testing.T) {
+	from := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	drop := history.Transition{Time: from.Add(30 * time.Minute), Kind: history.KindEncoder, Encoder: "A", From: "publishing", To: "not publishing"}
+	d := renderDoc(t, TimelineFigure("enc", Timeline{Title: "t", From: from, To: from.Add(time.Hour), Rows: []history.Transition{drop}}))
+	cell := d.Find("table tbody tr td").First().Find("time[data-abs]")
+	if dt, _ := cell.Attr("datetime"); dt != "2026-11-30T10:30:00Z" || cell.Text() != "2026-11-30 10:30:00 UTC" {
+		t.Errorf("table time %q %q", dt, cell.Text())
+	}
+	if got := words(d.Find("p.hint").Text()); !strings.HasPrefix(got, "2026-11-30 10:00:00 UTC to 2026-11-30 11:00:00 UTC. Green:") {
+		t.Errorf("window %q", got)
+	}
+	if d.Find("p.hint time[data-abs]").Length() != 2 {
+		t.Error("the window's bounds cannot be switched")
+	}
+	// The layout has the switch, hidden until app.js shows it.
+	lay := renderDoc(t, StageList(Page{Region: "us-east-1", Now: now}, StageListView{}))
+	if b := lay.Find("header button[data-tz]"); b.Length() != 1 || b.AttrOr("hidden", "no") == "no" {
+		t.Error("no hidden Times switch in the header")
+	}
+	if renderDoc(t, Abs(time.Time{})).Find("time").Length() != 0 {
+		t.Error("a zero time renders a <time>")
+	}
+}

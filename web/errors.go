@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/views"
+	"github.com/greenroom-dev/greenroom/web/form"
 )
 
 // pageError is an error the console itself raises, already in words for the
@@ -22,6 +25,11 @@ type pageError struct {
 	Message string
 	Back    string // href of a way back
 	BackTo  string // its label
+	// Drop names the query parameters at fault: the way back is the same
+	// view without them. OneOf: they are alternatives (two filters where
+	// IVS takes one), each offered on its own as well.
+	Drop  []string
+	OneOf bool
 }
 
 func (e *pageError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Message) }
@@ -31,6 +39,79 @@ var errUnauthorized = &pageError{Status: http.StatusUnauthorized, Title: "Sign-i
 
 func badRequest(msg string) error {
 	return &pageError{Status: http.StatusBadRequest, Title: "That address is not valid", Message: msg}
+}
+
+// badQuery is a 400 about an address's query parameters; when err is a
+// *form.ParamError the page offers the same view without the parameters
+// it names.
+func badQuery(err error) error {
+	pe := &pageError{Status: http.StatusBadRequest, Title: "That address is not valid", Message: err.Error()}
+	var fe *form.ParamError
+	if errors.As(err, &fe) {
+		pe.Drop, pe.OneOf = fe.Params, errors.Is(err, form.ErrTwoFilters)
+	}
+	return pe
+}
+
+// Query parameters that only make sense with others: a page token and the
+// rows before it belong to the list they page; a fragment is part of a page.
+var (
+	pagingParams  = []string{form.ParamNext, "shown"}
+	pageOnlyParam = "fragment"
+)
+
+// sameViewWithout is the address of the request's view without the query
+// parameters drop (and what depends on them), with words for a link to it.
+func sameViewWithout(c echo.Context, drop []string) (href, label string) {
+	u := c.Request().URL
+	q := u.Query()
+	var gone []string
+	for _, k := range drop {
+		if !q.Has(k) {
+			continue
+		}
+		if v := q.Get(k); v != "" && k != form.ParamNext {
+			gone = append(gone, "“"+k+"="+clipParam(v)+"”")
+		} else if k != form.ParamNext {
+			gone = append(gone, "“"+k+"”")
+		}
+		q.Del(k)
+		if slices.Contains(form.FilterParams, k) || k == form.ParamBy {
+			for _, p := range pagingParams {
+				q.Del(p)
+			}
+		}
+		if k == form.ParamNext {
+			q.Del("shown")
+		}
+	}
+	q.Del(pageOnlyParam)
+	href = u.Path
+	if len(q) > 0 {
+		href += "?" + q.Encode()
+	}
+	if len(gone) == 0 {
+		return href, "Go to the first page"
+	}
+	return href, "Open the same view without " + strings.Join(gone, " and ")
+}
+
+// pageTokenGone is the answer when IVS refuses a page token: it has
+// expired or was damaged on the way.
+func pageTokenGone(c echo.Context, v views.ErrorView) views.ErrorView {
+	v.Status, v.Title = http.StatusBadRequest, "That page is no longer available"
+	v.Message = "The page token in the address has expired or is damaged (IVS's page tokens last a short while, and a copied address can lose part of one). Start again from the first page."
+	v.BackHref, v.BackLabel = sameViewWithout(c, pagingParams)
+	return v
+}
+
+// isPageTokenRefusal tells IVS refusing the request's page token from other
+// refusals.
+func isPageTokenRefusal(c echo.Context, e *ivs.Error) bool {
+	if e.Kind != ivs.KindValidation || c.QueryParam(form.ParamNext) == "" {
+		return false
+	}
+	return e.Field == "nextToken" || strings.Contains(strings.ToLower(e.Message), "token")
 }
 
 func notFound(what string, back, backLabel string) error {
@@ -84,8 +165,28 @@ func (h *handler) describe(err error, c echo.Context) views.ErrorView {
 		if pe.Back != "" {
 			v.BackHref, v.BackLabel = pe.Back, pe.BackTo
 		}
+		if pe.Status == http.StatusBadRequest && c.Request().Method == http.MethodGet {
+			drop := pe.Drop
+			if len(drop) == 0 { // a page token refused for its shape, by any page
+				if _, err := form.ParseNextToken(c.QueryParam(form.ParamNext)); err != nil {
+					drop = pagingParams
+				}
+			}
+			if len(drop) > 0 {
+				v.BackHref, v.BackLabel = sameViewWithout(c, drop)
+			}
+			if pe.OneOf {
+				for _, keep := range pe.Drop {
+					others := slices.DeleteFunc(slices.Clone(pe.Drop), func(k string) bool { return k == keep })
+					href, _ := sameViewWithout(c, others)
+					v.More = append(v.More, views.Crumb{Label: "Only “" + keep + "=" + clipParam(c.QueryParam(keep)) + "”", Href: href})
+				}
+			}
+		}
 	case errors.As(err, &ae):
 		return h.describe(auditUnavailable(ae.Done), c)
+	case errors.As(err, &de) && isPageTokenRefusal(c, de):
+		v = pageTokenGone(c, v)
 	case errors.As(err, &de):
 		v = upstreamView(de, v)
 	case errors.As(err, &he):

@@ -19,11 +19,21 @@ func (h *handler) participantShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.ParticipantView{StageID: ref.StageID, SessionID: ref.SessionID, Participant: pp.Participant, Events: pp.Events,
+	v := views.ParticipantView{StageID: ref.StageID, StageName: pp.Stage.Name, SessionID: ref.SessionID, Participant: pp.Participant, Events: pp.Events,
 		EventsTruncated: pp.EventsTruncated, Now: h.Now()}
 	if pp.Source != nil {
 		v.SourceRegion, v.SourceStageID = string(pp.Source.Region), pp.Source.StageID
 	}
-	p := h.page(c, "Participant "+ref.ParticipantID, "stages", "/stages")
+	if pp.Config != nil {
+		v.Config = views.ConfigRef{ID: pp.Config.ID, Name: pp.Config.Name, Protocol: pp.Config.Protocol}
+	}
+	if pp.Stage.Recording != nil {
+		v.StorageConfigurationARN = pp.Stage.Recording.StorageConfigurationARN
+	}
+	title := "Participant " + ref.ParticipantID
+	if pp.Stage.Name != "" {
+		title += " · " + pp.Stage.Name
+	}
+	p := h.page(c, title, "stages", "/stages")
 	return render(c, http.StatusOK, views.ParticipantShow(p, v))
 }

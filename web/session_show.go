@@ -25,6 +25,21 @@ const (
 // sessionShow is the session page, its live refresh, its "load more" and
 // its redundancy panel.
 func (h *handler) sessionShow(c echo.Context) error {
+	if _, err := parseRef(c); err != nil {
+		return err
+	}
+	// The filter bar sends by= and all its fields: answer with the
+	// canonical address of the one filter it names.
+	if query, has, err := form.FilterBarQuery(c.QueryParams()); has {
+		if err != nil {
+			return badQuery(err)
+		}
+		to := c.Request().URL.Path
+		if query != "" {
+			to += "?" + query
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
 	ref, f, fragment, shown, err := parseSessionQuery(c)
 	if err != nil {
 		return err
@@ -65,23 +80,24 @@ func parseSessionQuery(c echo.Context) (ref console.Ref, f form.ParticipantFilte
 		return
 	}
 	if f, err = form.ParseParticipantFilter(c.QueryParams()); err != nil {
-		err = badRequest(err.Error())
+		err = badQuery(err)
 		return
 	}
 	switch fragment = c.QueryParam("fragment"); fragment {
 	case "", fragmentLive, fragmentMore, fragmentRedundancy, fragmentChart:
 	default:
-		err = badRequest("“fragment” can only be “live”, “more”, “redundancy” or “chart”.")
+		err = badQuery(&form.ParamError{Params: []string{"fragment"}, Err: errors.New("“fragment” can only be “live”, “more”, “redundancy” or “chart”.")})
 		return
 	}
 	if shown, err = shownParam(c); err != nil {
+		err = badQuery(&form.ParamError{Params: []string{"shown", form.ParamNext}, Err: err})
 		return
 	}
 	if fragment == fragmentLive {
 		f.Next, shown = "", 0 // a refresh is always of the first page, whatever the address says
 	}
 	if fragment == fragmentMore && f.Next == "" {
-		err = badRequest("“Load more” needs the page token of the next page (next=).")
+		err = badQuery(&form.ParamError{Params: []string{"fragment", "shown"}, Err: errors.New("“Load more” needs the page token of the next page (next=).")})
 	}
 	return
 }

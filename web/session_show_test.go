@@ -79,15 +79,33 @@ func TestSessionPageListsParticipantsWithFiltersCountsAndPaging(t *testing.T) {
 	if snap, _ := d.Find("#ptable").Attr("data-snap"); snap == "" {
 		t.Error("no snapshot on the table")
 	}
-	// Filters: labelled, one per form, with the explanation.
-	for _, id := range []string{"f-state", "f-user", "f-rec"} {
-		if d.Find(`label[for="`+id+`"]`).Length() != 1 {
-			t.Errorf("filter %s has no label", id)
+	// Filters: one bar (one form, one Apply button), every field labelled,
+	// with the one-filter rule explained.
+	bar := d.Find("form#pfilter")
+	for _, id := range []string{"f-by", "f-state", "f-user", "f-rec"} {
+		if bar.Find(`label[for="`+id+`"]`).Length() != 1 || bar.Find("#"+id).Length() != 1 {
+			t.Errorf("filter %s is missing or has no label", id)
 		}
 	}
-	if !strings.Contains(d.Find("#filter-h").Text(), "one thing at a time") {
+	if d.Find("form").FilterFunction(func(_ int, f *goquery.Selection) bool { return f.AttrOr("method", "get") == "get" }).Length() != 1 ||
+		bar.Find("button").Length() != 1 || bar.Find("button").Text() != "Apply" {
+		t.Error("the filters are not one form with one Apply button")
+	}
+	if !strings.Contains(d.Find("#filter-rule").Text(), "one thing at a time") {
 		t.Error("one-filter rule not explained")
 	}
+	if v := bar.Find(`#f-by option[selected]`).AttrOr("value", "none"); v != "" {
+		t.Errorf("without a filter the bar filters by %q", v)
+	}
+	// States are told apart by colour: <b> connected, <b class="off"> not.
+	if d.Find("#rows td b").Length() != sessionPageSize || d.Find(`#rows td b.off`).Length() == 0 {
+		t.Error("participant states are not badges")
+	}
+	d.Find("#rows td b").Each(func(_ int, b *goquery.Selection) {
+		if b.HasClass("off") == (b.Text() == ivs.ParticipantConnected) {
+			t.Errorf("state %q with class %q", b.Text(), b.AttrOr("class", ""))
+		}
+	})
 	if d.Find(`[data-copy-link]`).Length() != 1 {
 		t.Error("no copy link")
 	}
@@ -140,14 +158,55 @@ func TestSessionPageFiltersGoUpstreamOneAtATime(t *testing.T) {
 			t.Errorf("%s: no way to clear the filter", tc.query)
 		}
 	}
-	// The chosen filter shows in its control.
+	// The chosen filter shows in the bar.
 	s := newTestServer(t, browseFake(newBrowseWorld(10)), identityWith(auth.RoleViewer))
 	d := s.get(bSessPath + "?recordingState=FAILED").doc(t)
+	if v, _ := d.Find(`#f-by option[selected]`).Attr("value"); v != "recordingState" {
+		t.Errorf("the bar filters by %q", v)
+	}
 	if v, _ := d.Find(`#f-rec option[selected]`).Attr("value"); v != "FAILED" {
 		t.Errorf("recording state control shows %q", v)
 	}
-	if d.Find(`#f-state option[selected]`).AttrOr("value", "x") != "" {
+	if d.Find(`#f-state option[selected]`).Length() != 0 || d.Find("#f-user").AttrOr("value", "x") != "" {
 		t.Error("the other filter controls should be reset")
+	}
+}
+
+// The filter bar sends by= and every field; the console answers with the
+// canonical address of the one filter chosen (the shareable scheme), and
+// sends nothing upstream for it.
+func TestSessionFilterBarRedirectsToTheOneFilter(t *testing.T) {
+	cases := map[string]string{
+		"by=state&state=DISCONNECTED&userId=&recordingState=STARTING":   bSessPath + "?state=DISCONNECTED",
+		"by=published&state=CONNECTED&userId=ana&recordingState=ACTIVE": bSessPath + "?published=true",
+		"by=userId&state=CONNECTED&userId=viewer-100007":                bSessPath + "?userId=viewer-100007",
+		"by=recordingState&state=CONNECTED&recordingState=FAILED":       bSessPath + "?recordingState=FAILED",
+		"by=&state=CONNECTED&userId=ana":                                bSessPath,
+		"by=userId&userId=&state=CONNECTED":                             bSessPath,
+		"by=state&state=CONNECTED&next=abc&shown=50":                    bSessPath + "?state=CONNECTED",
+	}
+	for q, want := range cases {
+		w := newBrowseWorld(10)
+		fake := browseFake(w)
+		s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+		for _, r := range []response{s.get(bSessPath + "?" + q), s.htmx(bSessPath + "?" + q)} {
+			if r.Code != http.StatusSeeOther || r.Header().Get("Location") != want {
+				t.Errorf("%s: %d to %q, want %q", q, r.Code, r.Header().Get("Location"), want)
+			}
+		}
+		if n := fake.TotalCalls(); n != 0 {
+			t.Errorf("%s: %d upstream calls", q, n)
+		}
+	}
+	for q, words := range map[string]string{
+		"by=everything":               "not a filter",
+		"by=state&state=LIVE":         "not a participant state",
+		"by=state&by=userId&userId=a": "more than once",
+	} {
+		r := newTestServer(t, browseFake(newBrowseWorld(10)), identityWith(auth.RoleViewer)).get(bSessPath + "?" + q)
+		if r.Code != http.StatusBadRequest || !strings.Contains(r.body, words) {
+			t.Errorf("%s: %d, want 400 saying %q", q, r.Code, words)
+		}
 	}
 }
 

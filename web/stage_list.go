@@ -1,20 +1,23 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/greenroom-dev/greenroom/views"
+	"github.com/greenroom-dev/greenroom/web/form"
 )
 
-// stageList shows a region's stages, one API page at a time, with a name
-// and tag search over the page (the API has no server-side search).
+// stageList shows a region's stages, one API page at a time, or searches
+// every stage of the region by name, id or tag (the API has no server-side
+// search; the console reads them all through its cache).
 func (h *handler) stageList(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	if len(q) > 128 {
-		return badRequest("The search is longer than 128 characters.")
+		return badQuery(&form.ParamError{Params: []string{"q"}, Err: errors.New("The search is longer than 128 characters.")})
 	}
 	next, err := nextParam(c)
 	if err != nil {
@@ -24,7 +27,7 @@ func (h *handler) stageList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.StageListView{Query: q, NextToken: l.NextToken, Count: l.Count}
+	v := views.StageListView{Query: q, NextToken: l.NextToken, Count: l.Count, Truncated: l.Truncated}
 	snap := h.liveSnapshot()
 	for _, st := range l.Stages {
 		row := views.StageRow{Stage: st}

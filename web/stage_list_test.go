@@ -49,13 +49,36 @@ func TestStageListLinksFollowTheURLScheme(t *testing.T) {
 	}
 }
 
+// The search covers every stage of the region, not the page shown: a stage
+// on the second page is found from the first, and a search has no paging.
 func TestStageListSearchFiltersByNameAndTag(t *testing.T) {
-	s := newTestServer(t, stagesFake(), identityWith(auth.RoleViewer))
-	for q, want := range map[string]int{"keynote": 1, "team=sports": 1, "nothing-like-it": 0, "": 2} {
+	fake := &ivstest.Fake{ListStagesFn: func(ctx context.Context, r ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
+		if q.NextToken == "" {
+			return ivs.Page[ivs.Stage]{Items: []ivs.Stage{stage("AbCdEf123456", "main-stage-keynote", "st-ABCDEFGHIJKLM")}, NextToken: "p2"}, nil
+		}
+		st := stage("ZyXw98765432", "studio-b", "")
+		st.Tags = map[string]string{"team": "sports"}
+		return ivs.Page[ivs.Stage]{Items: []ivs.Stage{st}}, nil
+	}}
+	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+	for q, want := range map[string]int{"keynote": 1, "team=sports": 1, "ZyXw98": 1, "studio": 1, "STAGE": 1, "nothing-like-it": 0, "": 1} {
 		d := s.get("/r/us-east-1/stages?q=" + q).doc(t)
 		if got := d.Find("#stage-table tbody tr").Length(); got != want {
 			t.Errorf("q=%q: rows = %d, want %d", q, got, want)
 		}
+		if q != "" && d.Find(`a:contains("Next page")`).Length() != 0 {
+			t.Errorf("q=%q: a search offers a next page", q)
+		}
+		if q != "" && !strings.Contains(d.Find("#stage-count").Text(), "of the 2 stages in us-east-1") {
+			t.Errorf("q=%q: count %q", q, d.Find("#stage-count").Text())
+		}
+	}
+	if txt := s.get("/r/us-east-1/stages?q=nothing-like-it").doc(t).Find("#stage-table p.card").Text(); !strings.Contains(txt, "No stage in us-east-1 matches") {
+		t.Errorf("no match: %q", txt)
+	}
+	// Without a search the list pages.
+	if href, _ := s.get("/r/us-east-1/stages").doc(t).Find(`a:contains("Next page")`).Attr("href"); href != "/r/us-east-1/stages?next=p2" {
+		t.Errorf("next page %q", href)
 	}
 	// htmx asks for the table only.
 	r := s.do(http.MethodGet, "/r/us-east-1/stages?q=studio", nil, map[string]string{"HX-Request": "true", "HX-Target": "stage-table"})

@@ -22,9 +22,18 @@ type ParticipantPage struct {
 	// Source is where a replica really is, when that stage is in a region
 	// the console shows.
 	Source *Ref
+	// Stage names the page (zero when it could not be read: the page then
+	// names the stage by its id).
+	Stage ivs.Stage
+	// Config is the ingest configuration an encoder publishes with (nil
+	// when the participant has none, or it could not be read).
+	Config *ivs.IngestConfiguration
 }
 
-// ParticipantPage reads a participant and its whole timeline in parallel.
+// ParticipantPage reads a participant and its whole timeline, with the
+// stage and its ingest configurations for their names, in parallel (the
+// stage and the configurations are the session page's reads: cached). A
+// configuration no longer attached to the stage is read on its own.
 func (c *Console) ParticipantPage(ctx context.Context, ref Ref) (ParticipantPage, error) {
 	arn, err := c.StageARN(ctx, ref.Region, ref.StageID)
 	if err != nil {
@@ -32,9 +41,18 @@ func (c *Console) ParticipantPage(ctx context.Context, ref Ref) (ParticipantPage
 	}
 	var (
 		v               ParticipantPage
+		configs         []ivs.IngestConfiguration
 		ptErr, eventErr error
 	)
 	var g errgroup.Group
+	// The names are for reading only: the page shows ids when they fail.
+	g.Go(func() error {
+		if st, err := c.ivs.GetStage(ctx, ref.Region, arn); err == nil {
+			v.Stage = st
+		}
+		return nil
+	})
+	g.Go(func() error { configs, _, _ = c.stageConfigs(ctx, ref.Region, arn); return nil })
 	g.Go(func() error {
 		v.Participant, ptErr = c.ivs.GetParticipant(ctx, ref.Region, arn, ref.SessionID, ref.ParticipantID)
 		return nil
@@ -52,6 +70,18 @@ func (c *Console) ParticipantPage(ctx context.Context, ref Ref) (ParticipantPage
 	}
 	if eventErr != nil && !ivs.IsNotFound(eventErr) {
 		return ParticipantPage{}, eventErr
+	}
+	if cfgARN := v.Participant.IngestConfigurationARN; cfgARN != "" {
+		for i := range configs {
+			if configs[i].ARN == cfgARN {
+				v.Config = &configs[i]
+			}
+		}
+		if v.Config == nil {
+			if cfg, err := c.ivs.GetIngestConfiguration(ctx, ref.Region, cfgARN); err == nil {
+				v.Config = &cfg
+			}
+		}
 	}
 	if src := v.Participant.SourceStageARN; src != "" {
 		if a, err := ivs.ParseARN(src, ivs.ResourceStage); err == nil && c.Serves(a.Region) {

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -161,6 +162,29 @@ func TestStageListSearchesNameIdAndTags(t *testing.T) {
 	}
 }
 
+// A search covers every stage of the region, not the page shown; without
+// one the list pages.
+func TestStageSearchCoversTheWholeRegion(t *testing.T) {
+	f := newWorld()
+	for i := range 250 {
+		id := fmt.Sprintf("Many%08d", i)
+		f.AddStage(ivs.Stage{ID: id, ARN: arnOf(id), Name: fmt.Sprintf("stage-%03d", i)})
+	}
+	c := newConsole(f, nil)
+	l, err := c.StageList(context.Background(), region, "", "")
+	if err != nil || len(l.Stages) != ivs.MaxPageSize || l.NextToken == "" {
+		t.Fatalf("first page: %d stages, next %q, %v", len(l.Stages), l.NextToken, err)
+	}
+	before := f.Calls("ListStages")
+	l, err = c.StageList(context.Background(), region, l.NextToken, "stage-24")
+	if err != nil || len(l.Stages) != 10 || l.Count != 252 || l.NextToken != "" || l.Truncated {
+		t.Fatalf("search: %d of %d, next %q, truncated %v, %v", len(l.Stages), l.Count, l.NextToken, l.Truncated, err)
+	}
+	if n := f.Calls("ListStages") - before; n != 3 {
+		t.Errorf("the search read %d pages, want 3", n)
+	}
+}
+
 func TestStageLookupNeedsAUniqueName(t *testing.T) {
 	look := StageLookup([]ivs.Stage{{ID: "A1", Name: "main"}, {ID: "B2", Name: "dup"}, {ID: "C3", Name: "dup"}})
 	if id, ok := look("main"); !ok || id != "A1" {
@@ -252,5 +276,33 @@ func TestSessionChartKeepsThePeaksOfAThinnedSeries(t *testing.T) {
 	}
 	if peak != 5000 {
 		t.Errorf("the peak was thinned away: %d", peak)
+	}
+}
+
+func TestParticipantPageNamesTheStageAndTheConfiguration(t *testing.T) {
+	f := newWorld()
+	c := newConsole(f, nil)
+	ref := Ref{Region: region, StageID: liveID, SessionID: sessionID, ParticipantID: encA}
+	pp, err := c.ParticipantPage(context.Background(), ref)
+	if err != nil || pp.Stage.Name != "main" || pp.Config == nil || pp.Config.Name != "program" {
+		t.Fatalf("stage %q config %+v err %v", pp.Stage.Name, pp.Config, err)
+	}
+	if n := f.Calls("GetIngestConfiguration"); n != 0 {
+		t.Errorf("%d GetIngestConfiguration calls for a configuration the stage's list holds", n)
+	}
+	// A configuration no longer attached to the stage is read on its own;
+	// names that cannot be read leave the page to ids.
+	f.ChangeIngest(ingestARNOf(pairID), func(cfg *ivs.IngestConfiguration) { cfg.StageARN = arnOf(idleID) })
+	f.GetStageFn = func(context.Context, ivs.Region, string) (ivs.Stage, error) {
+		return ivs.Stage{}, &ivs.Error{Kind: ivs.KindThrottled, Message: "slow down"}
+	}
+	pp, err = c.ParticipantPage(context.Background(), ref)
+	if err != nil || pp.Stage.Name != "" || pp.Config == nil || pp.Config.Name != "program" || f.Calls("GetIngestConfiguration") != 1 {
+		t.Fatalf("stage %q config %+v err %v", pp.Stage.Name, pp.Config, err)
+	}
+	// A viewer publishes with no configuration: nothing is read for it.
+	ref.ParticipantID = "viewer000001"
+	if pp, err = c.ParticipantPage(context.Background(), ref); err != nil || pp.Config != nil || f.Calls("GetIngestConfiguration") != 1 {
+		t.Fatalf("viewer: config %+v err %v", pp.Config, err)
 	}
 }

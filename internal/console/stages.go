@@ -11,27 +11,40 @@ import (
 // stages per region is the default quota, 100 per page.
 const maxStagePages = ivs.MaxStagesPerRegion / ivs.MaxPageSize
 
-// StageList is one page of a region's stages, kept to those whose name, id
-// or a tag contains search (IVS has no server-side search).
+// StageList is one page of a region's stages or, with a search, every
+// stage of the region whose name, id or a tag contains it (IVS has no
+// server-side search).
 type StageList struct {
 	Stages    []ivs.Stage
-	Count     int // stages on the page before the search
+	Count     int // stages on the page, or in the region when searching, before the search
 	NextToken string
+	// Truncated: the region holds more stages than a search reads (the
+	// default quota's worth).
+	Truncated bool
 }
 
-// StageList lists one page of the region's stages.
+// StageList lists one page of the region's stages; a search covers every
+// stage of the region instead, through the same cached reads as the
+// pickers (Stages), and has no further page.
 func (c *Console) StageList(ctx context.Context, region ivs.Region, next, search string) (StageList, error) {
+	if search != "" {
+		all, truncated, err := c.allStages(ctx, region)
+		if err != nil {
+			return StageList{}, err
+		}
+		l := StageList{Count: len(all), Truncated: truncated}
+		for _, st := range all {
+			if stageMatches(st, search) {
+				l.Stages = append(l.Stages, st)
+			}
+		}
+		return l, nil
+	}
 	page, err := c.ivs.ListStages(ctx, region, ivs.ListQuery{NextToken: next, MaxResults: ivs.MaxPageSize})
 	if err != nil {
 		return StageList{}, err
 	}
-	l := StageList{Count: len(page.Items), NextToken: page.NextToken}
-	for _, st := range page.Items {
-		if search == "" || stageMatches(st, search) {
-			l.Stages = append(l.Stages, st)
-		}
-	}
-	return l, nil
+	return StageList{Stages: page.Items, Count: len(page.Items), NextToken: page.NextToken}, nil
 }
 
 func stageMatches(st ivs.Stage, q string) bool {
@@ -50,11 +63,17 @@ func stageMatches(st ivs.Stage, q string) bool {
 // Stages loads every stage of a region, for pickers and names. The cached
 // layer makes this one ListStages call per region per while.
 func (c *Console) Stages(ctx context.Context, region ivs.Region) ([]ivs.Stage, error) {
-	stages, _, err := collect(ctx, ivs.ListQuery{MaxResults: ivs.MaxPageSize}, maxStagePages,
+	stages, _, err := c.allStages(ctx, region)
+	return stages, err
+}
+
+// allStages reads every stage of a region, up to maxStagePages pages
+// (truncated says there were more).
+func (c *Console) allStages(ctx context.Context, region ivs.Region) ([]ivs.Stage, bool, error) {
+	return collect(ctx, ivs.ListQuery{MaxResults: ivs.MaxPageSize}, maxStagePages,
 		func(ctx context.Context, q ivs.ListQuery) (ivs.Page[ivs.Stage], error) {
 			return c.ivs.ListStages(ctx, region, q)
 		})
-	return stages, err
 }
 
 // StageLookup resolves a stage id, or a unique exact stage name, to the id

@@ -36,8 +36,9 @@
     var out = s < 45 ? s + " s" : s < 2700 ? Math.round(s / 60) + " min" : s < 129600 ? Math.round(s / 3600) + " h" : Math.round(s / 86400) + " d";
     return future ? "in " + out : out + " ago";
   }
+  // The session page's rows are lean: their <time>s are relative too.
   function refreshTimes(root) {
-    (root || document).querySelectorAll("time[data-relative]").forEach(function (el) {
+    (root || document).querySelectorAll("time[data-relative], #rows time").forEach(function (el) {
       el.textContent = rel(el.getAttribute("datetime"));
     });
   }
@@ -98,20 +99,69 @@
 
 // --- browse (session page): the poller sends back the rows' snapshot
 // (data-snap of the element named by data-snap-from) so the server can mark
-// changed rows; row times get their exact UTC title here.
+// changed rows. (Row times: refreshTimes above; their exact title: the
+// times block below.)
 document.addEventListener("htmx:configRequest", function (ev) {
   var f = ev.detail.elt.getAttribute && ev.detail.elt.getAttribute("data-snap-from");
   var src = f && document.getElementById(f);
   if (src && src.dataset.snap) ev.detail.headers["X-Greenroom-Snapshot"] = src.dataset.snap;
 });
-function greenroomRowTimes() {
-  document.querySelectorAll("#rows time:not([title])").forEach(function (el) {
-    el.title = el.getAttribute("datetime").replace("T", " ").replace("Z", " UTC");
-    el.setAttribute("data-relative", "");
+
+// --- browse: exact times in UTC (as the server renders them) or in the
+// browser's time zone, chosen with the header's Times button and
+// remembered in this browser. Exact times are <time data-abs> text; every
+// other <time> (relative) carries its exact time in its title.
+(function () {
+  "use strict";
+  var KEY = "greenroom.times", zoneFmt, mem = false;
+  function local() { try { return localStorage.getItem(KEY) === "local"; } catch (e) { return mem; } }
+  function zone(d) {
+    try {
+      zoneFmt = zoneFmt || new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+      return zoneFmt.formatToParts(d).filter(function (x) { return x.type === "timeZoneName"; })[0].value;
+    } catch (e) { return "local"; }
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function exact(iso, loc) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    if (!loc) return d.toISOString().slice(0, 19).replace("T", " ") + " UTC";
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+      two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()) + " " + zone(d);
+  }
+  function apply() {
+    var loc = local();
+    document.querySelectorAll("time[datetime]").forEach(function (el) {
+      var s = exact(el.getAttribute("datetime"), loc);
+      if (!s) return;
+      if (el.hasAttribute("data-abs")) el.textContent = s;
+      else el.title = s;
+    });
+    var b = document.querySelector("[data-tz]");
+    if (b) {
+      b.hidden = false;
+      b.textContent = loc ? "Times: " + zone(new Date()) : "Times: UTC";
+    }
+  }
+  document.addEventListener("click", function (ev) {
+    if (!ev.target.closest("[data-tz]")) return;
+    var next = !local();
+    mem = next; // where storage is refused, the choice lasts for this page
+    try { localStorage.setItem(KEY, next ? "local" : "utc"); } catch (e) { /* kept in mem */ }
+    apply();
   });
-}
-document.addEventListener("DOMContentLoaded", greenroomRowTimes);
-document.addEventListener("htmx:afterSettle", greenroomRowTimes);
+  document.addEventListener("DOMContentLoaded", apply);
+  document.addEventListener("htmx:afterSettle", apply);
+})();
+
+// --- browse (session page): the filter bar applies a chosen select at once
+// (a user id waits for Apply); app.css shows the chosen filter's field.
+document.addEventListener("change", function (ev) {
+  var el = ev.target, form = el.form;
+  if (!form || form.id !== "pfilter" || el.tagName !== "SELECT") return;
+  if (el.value === "userId") return document.getElementById("f-user").focus();
+  form.requestSubmit();
+});
 
 // --- ingest forms (and any form with an error summary): after a rejected
 // submit the focus moves to the summary, #form-problem (tabindex=-1), so

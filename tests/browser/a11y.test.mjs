@@ -57,3 +57,32 @@ test("keyboard: skip link, navigation and the first stage are reachable with Tab
     await page.waitForURL((u) => u.toString() !== before);
   });
 });
+
+// A phone (390 px): no main page is wider than the screen (a wide table
+// scrolls inside itself), the header's background spans the screen, and
+// the redundancy table's cause is on screen, not cut off.
+test("every main page fits a 390 px phone", async (t) => {
+  await withPage(t, browser, async (page) => {
+    await page.goto(app.url + "/r/us-east-1/stages");
+    const stage = new URL(await page.locator("#stage-table tbody tr", { hasText: "sports-feed-1" }).locator("td a").first().getAttribute("href"), app.url).pathname;
+    await page.goto(app.url + stage);
+    const dropped = page.locator('#redundancy [data-redundancy="degraded"] tbody tr', { hasText: "not publishing" });
+    const session = new URL(await page.locator("#live-h ~ p a").first().getAttribute("href"), app.url).pathname;
+    const participant = new URL(await dropped.locator("a").first().getAttribute("href"), page.url()).pathname;
+    const pages = { "stage list": "/r/us-east-1/stages", stage, session, participant,
+      "ingest list": "/r/us-east-1/ingest-configurations", board: "/board" };
+    for (const [label, path] of Object.entries(pages)) {
+      await page.goto(app.url + path);
+      await page.locator("main").waitFor();
+      const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth,
+        header: document.querySelector("header").getBoundingClientRect().width }));
+      assert.ok(m.scroll <= m.inner, `${label} (${path}) is ${m.scroll} px wide on a ${m.inner} px screen`);
+      assert.equal(m.header, m.inner, `${label}: the header's background spans the screen`);
+    }
+    await page.goto(app.url + stage);
+    const cause = page.locator('#redundancy [data-redundancy="degraded"] tbody tr', { hasText: "not publishing" }).getByText("BITRATE_EXCEEDED");
+    const box = await cause.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `the cause is on screen: ${JSON.stringify(box)}`);
+    await checkA11y(page, "stage page on a phone");
+  }, { viewport: { width: 390, height: 844 } });
+});

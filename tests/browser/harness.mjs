@@ -55,17 +55,46 @@ export async function launchBrowser() {
   });
 }
 
+// Chromium's own words when the page's Content Security Policy refuses
+// something (whatever the message's level).
+const CSP_MESSAGE = /Content Security Policy|Content-Security-Policy/;
+
+// watchCSP reports every Content Security Policy violation of the context's
+// pages into problems. The listener is the test's own init script (it runs
+// before the page's scripts in every document, and is not subject to the
+// page's CSP); a binding carries the report out, so the page cannot hide it
+// by silencing its console.
+export async function watchCSP(context, problems) {
+  await context.exposeBinding("__greenroomCSPViolation", (source, v) => {
+    problems.push(`CSP violation on ${source.frame.url()}: ${v.directive} refused ${v.blocked}${v.sample ? " (" + v.sample + ")" : ""}${v.where ? " at " + v.where : ""}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const el = e.target && e.target.nodeType === 1 ? e.target : null;
+      window.__greenroomCSPViolation({
+        directive: e.effectiveDirective || e.violatedDirective,
+        blocked: e.blockedURI || "inline",
+        sample: e.sample || "",
+        where: el ? el.outerHTML.slice(0, 120) : (e.sourceFile ? e.sourceFile + ":" + e.lineNumber : ""),
+      });
+    }, true);
+  });
+}
+
 // withPage opens a fresh context and page, fails the test on any console
-// error or page error, and keeps a screenshot when the test fails.
+// error, Content Security Policy violation or page error, and keeps a
+// screenshot when the test fails.
 export async function withPage(t, browser, fn, contextOptions = {}) {
   const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
   const problems = [];
+  await watchCSP(context, problems);
+  const page = await context.newPage();
   // Chromium logs every 4xx/5xx response as a console error, including the
   // 401/404/422 pages tests ask for on purpose: those are judged by status
   // below instead (a broken asset or any 5xx fails the test).
   page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) problems.push("console: " + m.text());
+    if (CSP_MESSAGE.test(m.text())) problems.push("CSP (console " + m.type() + "): " + m.text());
+    else if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) problems.push("console: " + m.text());
   });
   page.on("response", (r) => {
     const kind = r.request().resourceType();

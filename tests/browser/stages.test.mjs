@@ -34,3 +34,16 @@ test("switching region keeps the section and the URL names the region", async (t
     assert.ok((await page.locator("#stage-table tbody tr").count()) >= 1);
   });
 });
+
+test("the stage search covers the region and says how many match", async (t) => {
+  await withPage(t, browser, async (page) => {
+    await page.goto(app.url + "/r/us-east-1/stages");
+    const all = await page.locator("#stage-table tbody tr").count();
+    await page.getByLabel(/Search all stages/).fill("sports");
+    await page.waitForURL(/\?q=sports$/);
+    await page.waitForFunction(() => document.querySelectorAll("#stage-table tbody tr").length === 2);
+    assert.match(await page.locator("#stage-count").textContent(), new RegExp("2 of the " + all + " stages in us-east-1 match"));
+    await page.getByLabel(/Search all stages/).fill("no-such-stage-anywhere");
+    await page.getByText("No stage in us-east-1 matches").waitFor();
+  });
+});

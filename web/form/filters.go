@@ -23,6 +23,28 @@ const (
 	ParamNext           = "next"
 )
 
+// ParamBy is the filter bar's choice of filter ("" for none). It is not
+// part of the shareable scheme: FilterBarQuery turns a submission that
+// carries it into the canonical address of the one filter it names.
+const ParamBy = "by"
+
+// FilterParams are the participant list's filters, as the URL spells them.
+var FilterParams = []string{ParamState, ParamPublished, ParamUserID, ParamRecordingState}
+
+// ParamError is a sentence about what is wrong with some parameters of an
+// address (Params), so that the answer can offer the same view without them.
+type ParamError struct {
+	Params []string
+	Err    error
+}
+
+func (e *ParamError) Error() string { return e.Err.Error() }
+func (e *ParamError) Unwrap() error { return e.Err }
+
+func paramError(msg string, params ...string) *ParamError {
+	return &ParamError{Params: params, Err: errors.New(msg)}
+}
+
 // ParticipantStates are the values of the state filter.
 var ParticipantStates = []string{ivs.ParticipantConnected, ivs.ParticipantDisconnected}
 
@@ -83,49 +105,50 @@ var ErrTwoFilters = errors.New("IVS lists a session's participants with one filt
 
 // ParseParticipantFilter reads and validates the filter and page token of a
 // participant list. An empty parameter counts as absent (a plain form sends
-// its empty fields). The error is a sentence for the user.
+// its empty fields). The error is a sentence for the user, a *ParamError
+// naming the parameters at fault.
 func ParseParticipantFilter(q url.Values) (ParticipantFilter, error) {
 	var f ParticipantFilter
-	for _, k := range []string{ParamState, ParamPublished, ParamUserID, ParamRecordingState, ParamNext} {
+	for _, k := range append(slices.Clone(FilterParams), ParamNext) {
 		if len(q[k]) > 1 {
-			return f, errors.New("The address names “" + k + "” more than once: give it once.")
+			return f, paramError("The address names “"+k+"” more than once: give it once.", k)
 		}
 	}
-	n := 0
+	var given []string
 	if s := q.Get(ParamState); s != "" {
-		n++
+		given = append(given, ParamState)
 		if !slices.Contains(ParticipantStates, s) {
-			return f, errors.New("“" + clipValue(s) + "” is not a participant state: use CONNECTED or DISCONNECTED.")
+			return f, paramError("“"+clipValue(s)+"” is not a participant state: use CONNECTED or DISCONNECTED.", ParamState)
 		}
 		f.State = s
 	}
 	if s := q.Get(ParamPublished); s != "" {
-		n++
+		given = append(given, ParamPublished)
 		if s != "true" {
-			return f, errors.New("The published filter can only be “true”: IVS can list the participants who published, but not those who never did.")
+			return f, paramError("The published filter can only be “true”: IVS can list the participants who published, but not those who never did.", ParamPublished)
 		}
 		f.PublishedOnly = true
 	}
 	if s := q.Get(ParamUserID); s != "" {
-		n++
+		given = append(given, ParamUserID)
 		if err := checkFilterUserID(s); err != nil {
-			return f, err
+			return f, &ParamError{Params: []string{ParamUserID}, Err: err}
 		}
 		f.UserID = s
 	}
 	if s := q.Get(ParamRecordingState); s != "" {
-		n++
+		given = append(given, ParamRecordingState)
 		if !slices.Contains(ivs.RecordingStates, s) {
 			msg := "“" + clipValue(s) + "” is not a recording state the list can filter on: use one of " + strings.Join(ivs.RecordingStates, ", ") + "."
 			if s == "DISABLED" {
 				msg = "IVS cannot filter participants whose recording is DISABLED: use one of " + strings.Join(ivs.RecordingStates, ", ") + "."
 			}
-			return f, errors.New(msg)
+			return f, paramError(msg, ParamRecordingState)
 		}
 		f.RecordingState = s
 	}
-	if n > 1 {
-		return f, ErrTwoFilters
+	if len(given) > 1 {
+		return f, &ParamError{Params: given, Err: ErrTwoFilters}
 	}
 	next, err := ParseNextToken(q.Get(ParamNext))
 	if err != nil {
@@ -154,9 +177,42 @@ func checkFilterUserID(s string) error {
 // pattern and length); IVS itself rejects a forged one.
 func ParseNextToken(t string) (string, error) {
 	if len(t) > ivs.MaxNextTokenLen || !pageTokenPattern.MatchString(t) {
-		return "", errors.New("The page token in the address is damaged: start again from the first page.")
+		return "", paramError("The page token in the address is damaged: start again from the first page.", ParamNext)
 	}
 	return t, nil
+}
+
+// FilterBarQuery reads a submission of the session page's filter bar: by=
+// names the one filter to apply and the other fields are ignored, so a
+// plain form can send them all. It returns the canonical query string of
+// that filter ("" for none; the list starts again at its first page), and
+// has is false when q carries no by= (an address in the shareable scheme).
+func FilterBarQuery(q url.Values) (query string, has bool, err error) {
+	if !q.Has(ParamBy) {
+		return "", false, nil
+	}
+	if len(q[ParamBy]) > 1 {
+		return "", true, paramError("The address names “"+ParamBy+"” more than once: give it once.", ParamBy)
+	}
+	by := q.Get(ParamBy)
+	one := url.Values{}
+	switch by {
+	case "":
+	case ParamPublished:
+		one.Set(ParamPublished, "true")
+	case ParamState, ParamUserID, ParamRecordingState:
+		if len(q[by]) > 1 {
+			return "", true, paramError("The address names “"+by+"” more than once: give it once.", by)
+		}
+		one.Set(by, q.Get(by))
+	default:
+		return "", true, paramError("“"+clipValue(by)+"” is not a filter: filter by state, published, userId or recordingState.", ParamBy)
+	}
+	f, err := ParseParticipantFilter(one)
+	if err != nil {
+		return "", true, err
+	}
+	return f.Query(), true, nil
 }
 
 // clipValue shortens a user's value for an error message.

@@ -1,6 +1,7 @@
 package form
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -96,10 +97,18 @@ func TestParseDisconnect(t *testing.T) {
 func FuzzParseParticipantFilter(f *testing.F) {
 	f.Add("state=CONNECTED&next=abc")
 	f.Add("published=true&userId=%ff")
+	f.Add("by=userId&state=CONNECTED&userId=ana&recordingState=FAILED")
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, err := url.ParseQuery(raw)
 		if err != nil {
 			return
+		}
+		// The filter bar's submission becomes one filter's address, or an error.
+		if query, has, err := FilterBarQuery(q); has && err == nil {
+			back, _ := url.ParseQuery(query)
+			if _, err := ParseParticipantFilter(back); err != nil || back.Has(ParamBy) || back.Has(ParamNext) {
+				t.Fatalf("%q became %q: %v", raw, query, err)
+			}
 		}
 		pf, err := ParseParticipantFilter(q)
 		if err != nil {
@@ -115,4 +124,43 @@ func FuzzParseParticipantFilter(f *testing.F) {
 			t.Fatalf("two filters accepted from %q", raw)
 		}
 	})
+}
+
+func TestFilterBarQueryKeepsTheChosenFilterOnly(t *testing.T) {
+	cases := map[string]string{
+		"by=state&state=DISCONNECTED&userId=ana&recordingState=ACTIVE": "state=DISCONNECTED",
+		"by=published&state=CONNECTED":                                 "published=true",
+		"by=userId&userId=viewer+1&state=CONNECTED":                    "userId=viewer+1",
+		"by=recordingState&recordingState=FAILED&next=abc":             "recordingState=FAILED",
+		"by=&state=CONNECTED":                                          "",
+		"by=userId&userId=":                                            "",
+	}
+	for raw, want := range cases {
+		q, _ := url.ParseQuery(raw)
+		got, has, err := FilterBarQuery(q)
+		if !has || err != nil || got != want {
+			t.Errorf("%q: %q %v %v, want %q", raw, got, has, err, want)
+		}
+	}
+	if _, has, _ := FilterBarQuery(url.Values{"state": {"CONNECTED"}}); has {
+		t.Error("an address without by= is not the filter bar's")
+	}
+	// Errors name the parameters at fault.
+	for raw, params := range map[string]string{
+		"by=nothing":                     "by",
+		"by=state&state=LIVE":            "state",
+		"state=CONNECTED&published=true": "state,published",
+		"next=%00":                       "next",
+		"userId=a&userId=b":              "userId",
+	} {
+		q, _ := url.ParseQuery(raw)
+		_, err := ParseParticipantFilter(q)
+		if _, has, e := FilterBarQuery(q); has {
+			err = e
+		}
+		var pe *ParamError
+		if !errors.As(err, &pe) || strings.Join(pe.Params, ",") != params {
+			t.Errorf("%q: %v, want a ParamError naming %s", raw, err, params)
+		}
+	}
 }
