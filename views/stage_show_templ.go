@@ -646,9 +646,9 @@ func stageConfigs(p Page, v StageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var27 string
-				templ_7745c5c3_Var27, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(IngestListURL(p.Region) + "?stage=" + url.QueryEscape(v.Stage.ARN))).ResolveURL(ctx)
+				templ_7745c5c3_Var27, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(IngestListURL(p.Region) + "?stage=" + url.QueryEscape(v.Stage.ID))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/stage_show.templ`, Line: 165, Col: 179}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/stage_show.templ`, Line: 165, Col: 178}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var27)
 				if templ_7745c5c3_Err != nil {
@@ -860,11 +860,14 @@ func stageSessions(p Page, v StageView) templ.Component {
 	})
 }
 
-// SortedTags renders tags as "key=value", sorted by key.
+// SortedTags renders tags as "key=value", sorted by key, without
+// Greenroom's own idempotency tag.
 func SortedTags(tags map[string]string) []string {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
-		keys = append(keys, k)
+		if k != ivs.IdempotencyTag {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	out := make([]string, len(keys))

@@ -96,3 +96,28 @@ func TestStageListSortsTagsAndLinksTheLiveSession(t *testing.T) {
 		}
 	}
 }
+
+func TestStagePageLinksAllItsConfigurationsByIDAndHidesGreenroomsTag(t *testing.T) {
+	w := newBrowseWorld(3)
+	fake := browseFake(w)
+	inner := browseStage()
+	inner.Tags[ivs.IdempotencyTag] = "tok-0123456789abcdef"
+	fake.GetStageFn = func(context.Context, ivs.Region, string) (ivs.Stage, error) { return inner, nil }
+	fake.ListIngestConfigurationsFn = func(_ context.Context, _ ivs.Region, q ivs.IngestQuery) (ivs.Page[ivs.IngestConfiguration], error) {
+		p, err := fake.IngestPage(q)
+		p.NextToken = "more"
+		return p, err
+	}
+	s := newTestServer(t, fake, identityWith(auth.RoleViewer))
+	d := s.get("/r/us-east-1/stages/" + bStageID).doc(t)
+	href, _ := d.Find(`a:contains("all of them")`).Attr("href")
+	if href != "/r/us-east-1/ingest-configurations?stage="+bStageID {
+		t.Errorf("all of them → %q", href)
+	}
+	if r := s.get(href); r.Code != http.StatusOK {
+		t.Errorf("the link answers %d", r.Code)
+	}
+	if strings.Contains(d.Text(), ivs.IdempotencyTag) {
+		t.Error("Greenroom's own tag is shown among the stage's tags")
+	}
+}
