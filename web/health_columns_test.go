@@ -131,3 +131,16 @@ func TestTimelinesAndChartsFromHistory(t *testing.T) {
 		t.Error("no sessions timeline on the stage page")
 	}
 }
+
+func TestIngestListRefreshesItsTableAlone(t *testing.T) {
+	s := liveIngestServer(t, newIngestWorld(), ingestWorldModel())
+	d := s.get(ingestBase + "?state=INACTIVE&sort=name").doc(t)
+	tbl := d.Find("#ingest-table")
+	if tbl.AttrOr("hx-get", "") != ingestBase+"?sort=name&state=INACTIVE" || tbl.AttrOr("hx-trigger", "") != "every 10s" {
+		t.Fatalf("refresh %q %q", tbl.AttrOr("hx-get", ""), tbl.AttrOr("hx-trigger", ""))
+	}
+	r := s.do(http.MethodGet, ingestBase+"?sort=name&state=INACTIVE", nil, map[string]string{"HX-Request": "true", "HX-Target": "ingest-table"})
+	if r.Code != http.StatusOK || strings.Contains(r.body, "<html") || !strings.Contains(r.body, `id="ingest-table"`) || !strings.Contains(r.body, "degraded") {
+		t.Errorf("refresh answer %d: %.200s", r.Code, r.body)
+	}
+}

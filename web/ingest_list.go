@@ -45,6 +45,9 @@ func (h *handler) ingestList(c echo.Context) error {
 	}
 	sortIngestRows(v.Rows, q.Sort)
 	p := h.page(c, "Ingest configurations", "ingest", ingestSection)
+	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "ingest-table" {
+		return render(c, http.StatusOK, views.IngestTable(p, v)) // its own refresh
+	}
 	return render(c, http.StatusOK, views.IngestList(p, v))
 }
 
