@@ -127,16 +127,14 @@ func (h *handler) participantTable(ref console.Ref, f form.ParticipantFilter, sp
 }
 
 // liveNote marks the rows that changed since the viewer's snapshot and says
-// when the table was updated.
-func (h *handler) liveNote(c echo.Context, tbl *views.ParticipantTable) string {
+// when the table was updated (an exact time, which follows the reader's
+// Times choice).
+func (h *handler) liveNote(c echo.Context, tbl *views.ParticipantTable) views.LiveNote {
 	marks, n, ok := changedRows(c.Request().Header.Get(snapshotHeader), tbl.Rows)
 	tbl.Changed = marks
-	if !tbl.Live {
-		return "The session has ended."
-	}
-	note := "Updated " + h.Now().UTC().Format("15:04:05") + " UTC"
+	note := views.LiveNote{At: h.Now(), Ended: !tbl.Live}
 	if ok {
-		note += ": " + views.Plural(n, "row", "rows") + " changed"
+		note.Changed = views.Plural(n, "row", "rows") + " changed"
 	}
 	return note
 }

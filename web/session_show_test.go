@@ -413,7 +413,7 @@ func BenchmarkRenderSessionTable100(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := views.SessionPoll(tbl, "Updated").Render(context.Background(), &buf); err != nil {
+		if err := views.SessionPoll(tbl, views.LiveNote{At: bT0}).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}
