@@ -22,6 +22,7 @@ const (
 	patTokenID      = `[a-zA-Z0-9-_]*`
 	patNextToken    = `[a-zA-Z0-9+/=_-]*`
 	patStorageArn   = `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$`
+	patEncoderArn   = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+`
 	patResourceArn  = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]/[a-zA-Z0-9-]+`
 	resourceArnFull = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+`
 )
@@ -36,6 +37,7 @@ var (
 	reTokenID     = whole(patTokenID)
 	reNextToken   = whole(patNextToken)
 	reStorageArn  = whole(patStorageArn)
+	reEncoderArn  = whole(patEncoderArn)
 	// The model's ResourceArn pattern has "[a-z-]/" (one letter), which no
 	// real ARN satisfies when matched whole; the intended "[a-z-]+/" is used,
 	// while messages quote the model's text.
@@ -103,6 +105,16 @@ func (v *validator) intRange(field string, n *int, min, max int) {
 			v.add(*n, field, fmt.Sprintf("Member must have value greater than or equal to %d", min))
 		} else {
 			v.add(*n, field, fmt.Sprintf("Member must have value less than or equal to %d", max))
+		}
+	}
+}
+
+func (v *validator) floatRange(field string, f *float64, min, max float64) {
+	if f != nil && (*f < min || *f > max) {
+		if *f < min {
+			v.add(*f, field, fmt.Sprintf("Member must have value greater than or equal to %g", min))
+		} else {
+			v.add(*f, field, fmt.Sprintf("Member must have value less than or equal to %g", max))
 		}
 	}
 }
