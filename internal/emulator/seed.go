@@ -41,8 +41,8 @@ func seedDemo(e *Emulator, t time.Time) {
 func (sd *seeder) stage(name string, tags map[string]string, record bool) *stage {
 	var rec *recordingConfig
 	if record {
-		arn := sd.w.arn("storage-configuration", sd.e.simIDs.resourceID())
-		rec = &recordingConfig{StorageConfigurationArn: &arn}
+		sc := sd.e.newStorage(sd.w, sd.e.simIDs.resourceID(), name+"-recordings", recordingBucket, nil)
+		rec = &recordingConfig{StorageConfigurationArn: &sc.arn}
 	}
 	st := sd.e.newStage(sd.w, name, tags, rec, sd.e.simIDs)
 	st.sim.userPrefix = "viewer-"

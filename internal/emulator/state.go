@@ -19,6 +19,9 @@ type world struct {
 	encoders    []*encoderConfig // ascending seq: the ListEncoderConfigurations order
 	encoderByID map[string]*encoderConfig
 
+	storages    []*storageConfig // ascending seq: the ListStorageConfigurations order
+	storageByID map[string]*storageConfig
+
 	// keys maps every live stream key to its configuration; cred is -1 for
 	// the top-level key, 0 or 1 for a redundant encoder's key.
 	keys map[string]keyRef
@@ -62,6 +65,7 @@ func newWorld(region, account string) *world {
 		stageByID:   map[string]*stage{},
 		ingestByID:  map[string]*ingestConfig{},
 		encoderByID: map[string]*encoderConfig{},
+		storageByID: map[string]*storageConfig{},
 		keys:        map[string]keyRef{},
 	}
 }
@@ -277,6 +281,13 @@ func (w *world) idOf(arn, kind string) (string, bool) {
 func (w *world) encoderByArn(arn string) *encoderConfig {
 	if id, ok := w.idOf(arn, "encoder-configuration"); ok {
 		return w.encoderByID[id]
+	}
+	return nil
+}
+
+func (w *world) storageByArn(arn string) *storageConfig {
+	if id, ok := w.idOf(arn, "storage-configuration"); ok {
+		return w.storageByID[id]
 	}
 	return nil
 }
