@@ -194,6 +194,11 @@ func opDeleteEncoder(c *call) (any, error) {
 	return nil, nil
 }
 
-// encoderInUse is a ConflictException while a composition uses the
-// configuration (compositions are not emulated yet: never).
-func (w *world) encoderInUse(*encoderConfig) error { return nil }
+// encoderInUse is a ConflictException while a composition not yet stopped
+// uses the configuration (documented).
+func (w *world) encoderInUse(ec *encoderConfig) error {
+	if comp := w.compositionUsing(ec.arn); comp != nil {
+		return conflictf("Encoder configuration %s is used by composition %s", ec.arn, comp.arn)
+	}
+	return nil
+}

@@ -159,6 +159,9 @@ func opDeleteStorage(c *call) (any, error) {
 // storageInUse is a ConflictException while a stage records individual
 // participants into the configuration or a composition uses it.
 func (w *world) storageInUse(sc *storageConfig) error {
+	if comp := w.compositionUsing(sc.arn); comp != nil {
+		return conflictf("Storage configuration %s is used by composition %s", sc.arn, comp.arn)
+	}
 	for _, st := range w.stages {
 		if st.recording != nil && deref(st.recording.StorageConfigurationArn) == sc.arn {
 			return conflictf("Storage configuration %s is used by stage %s (autoParticipantRecordingConfiguration)", sc.arn, st.arn)

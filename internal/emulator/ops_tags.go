@@ -6,8 +6,8 @@ func init() {
 	register("UntagResource", opUntagResource, errNotFound, errInternal)
 }
 
-// taggable finds the tags of the stage, ingest, encoder or storage
-// configuration named by the path's ARN; other IVS resource types are not emulated, so they are unknown.
+// taggable finds the tags of the stage, composition, or ingest, encoder or
+// storage configuration named by the path's ARN; other IVS resource types are not emulated, so they are unknown.
 func (c *call) taggable() (*map[string]string, error) {
 	var v validator
 	v.str("resourceArn", c.arn, 1, 128, reResourceArn, patResourceArn)
@@ -25,6 +25,9 @@ func (c *call) taggable() (*map[string]string, error) {
 	}
 	if sc := c.w.storageByArn(c.arn); sc != nil {
 		return &sc.tags, nil
+	}
+	if comp := c.w.compositionByArn(c.arn); comp != nil {
+		return &comp.tags, nil
 	}
 	return nil, notFoundf("Resource not found: %s", c.arn)
 }

@@ -22,6 +22,9 @@ type world struct {
 	storages    []*storageConfig // ascending seq: the ListStorageConfigurations order
 	storageByID map[string]*storageConfig
 
+	compositions    []*composition // ascending seq: the ListCompositions order
+	compositionByID map[string]*composition
+
 	// keys maps every live stream key to its configuration; cred is -1 for
 	// the top-level key, 0 or 1 for a redundant encoder's key.
 	keys map[string]keyRef
@@ -60,13 +63,14 @@ func (k keyRef) participantID() string {
 
 func newWorld(region, account string) *world {
 	return &world{
-		region:      region,
-		account:     account,
-		stageByID:   map[string]*stage{},
-		ingestByID:  map[string]*ingestConfig{},
-		encoderByID: map[string]*encoderConfig{},
-		storageByID: map[string]*storageConfig{},
-		keys:        map[string]keyRef{},
+		region:          region,
+		account:         account,
+		stageByID:       map[string]*stage{},
+		ingestByID:      map[string]*ingestConfig{},
+		encoderByID:     map[string]*encoderConfig{},
+		storageByID:     map[string]*storageConfig{},
+		compositionByID: map[string]*composition{},
+		keys:            map[string]keyRef{},
 	}
 }
 
