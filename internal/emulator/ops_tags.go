@@ -6,8 +6,9 @@ func init() {
 	register("UntagResource", opUntagResource, errNotFound, errInternal)
 }
 
-// taggable finds the tags of the stage, composition, or ingest, encoder or
-// storage configuration named by the path's ARN; other IVS resource types are not emulated, so they are unknown.
+// taggable finds the tags of the stage, composition, public key, or ingest,
+// encoder or storage configuration named by the path's ARN; other IVS
+// resource types are not emulated, so they are unknown.
 func (c *call) taggable() (*map[string]string, error) {
 	var v validator
 	v.str("resourceArn", c.arn, 1, 128, reResourceArn, patResourceArn)
@@ -28,6 +29,9 @@ func (c *call) taggable() (*map[string]string, error) {
 	}
 	if comp := c.w.compositionByArn(c.arn); comp != nil {
 		return &comp.tags, nil
+	}
+	if k := c.w.publicKeyByArn(c.arn); k != nil {
+		return &k.tags, nil
 	}
 	return nil, notFoundf("Resource not found: %s", c.arn)
 }

@@ -25,6 +25,9 @@ type world struct {
 	compositions    []*composition // ascending seq: the ListCompositions order
 	compositionByID map[string]*composition
 
+	publicKeys    []*publicKey // ascending seq: the ListPublicKeys order
+	publicKeyByID map[string]*publicKey
+
 	// keys maps every live stream key to its configuration; cred is -1 for
 	// the top-level key, 0 or 1 for a redundant encoder's key.
 	keys map[string]keyRef
@@ -70,6 +73,7 @@ func newWorld(region, account string) *world {
 		encoderByID:     map[string]*encoderConfig{},
 		storageByID:     map[string]*storageConfig{},
 		compositionByID: map[string]*composition{},
+		publicKeyByID:   map[string]*publicKey{},
 		keys:            map[string]keyRef{},
 	}
 }
