@@ -113,6 +113,7 @@ func (e *Emulator) settle(w *world, now int64) {
 			e.endSession(st, now)
 		}
 	}
+	e.settleReplications(w, now)
 	e.settleCompositions(w, now)
 }
 

@@ -198,7 +198,9 @@ func seedUSEast(sd *seeder) {
 			h.replActive = false
 			h.events = append(h.events, event{at: stop, name: evReplicationStopped, repl: &replTarget{stageArn: keynote.arn, sessionID: ks.id}})
 			ks.leave(r, stop, codeNone)
+			continue
 		}
+		sd.w.replications = append(sd.w.replications, &replicationLink{pid: h.id, src: backstage, dst: keynote, srcSession: bs, dstSes: ks})
 	}
 	// Guests with every recording state.
 	g1 := sd.publisher(keynote, "guest-speaker-01", kStart+20*minute, map[string]string{"displayName": "Sam Ortiz"}, 3)

@@ -28,6 +28,8 @@ type world struct {
 	publicKeys    []*publicKey // ascending seq: the ListPublicKeys order
 	publicKeyByID map[string]*publicKey
 
+	replications []*replicationLink // live participant replications
+
 	// keys maps every live stream key to its configuration; cred is -1 for
 	// the top-level key, 0 or 1 for a redundant encoder's key.
 	keys map[string]keyRef
