@@ -266,3 +266,15 @@ func TestCompositionValidation(t *testing.T) {
 		t.Fatalf("bad arn: %d %s", resp.StatusCode, body)
 	}
 }
+
+func TestListCompositionsDefaultPage(t *testing.T) {
+	_, c, stageArn, encArn, storArn := compositionWorld(t)
+	for range 55 { // the documented default page is 100, not 50
+		must(c.StartComposition(ctx(), &ivsrealtime.StartCompositionInput{StageArn: aws.String(stageArn),
+			Destinations: []types.DestinationConfiguration{{S3: &types.S3DestinationConfiguration{
+				StorageConfigurationArn: aws.String(storArn), EncoderConfigurationArns: []string{encArn}}}}}))
+	}
+	if all := must(c.ListCompositions(ctx(), &ivsrealtime.ListCompositionsInput{})); len(all.Compositions) != 55 || all.NextToken != nil {
+		t.Fatalf("default page: %d, next %v", len(all.Compositions), all.NextToken)
+	}
+}

@@ -513,6 +513,9 @@ func opListCompositions(c *call) (any, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	if req.MaxResults == nil {
+		req.MaxResults = ptr(100) // the model's documented default
+	}
 	pg, err := c.page(scopeOf("ListCompositions", deref(req.FilterByStageArn), deref(req.FilterByEncoderConfigurationArn)),
 		req.MaxResults, req.NextToken)
 	if err != nil {
