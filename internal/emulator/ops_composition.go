@@ -392,17 +392,14 @@ func (e *Emulator) newComposition(w *world, st *stage, req startCompositionReq, 
 		dest := &destination{id: e.ids.resourceID(), state: compStarting, start: now, config: d}
 		if d.S3 != nil {
 			dest.prefix = st.id + "/" + id + "/" + dest.id
-			if d.S3.RecordingConfiguration == nil {
-				dest.config.S3 = ptr(*d.S3)
-				dest.config.S3.RecordingConfiguration = &compRecordingConfig{}
+			s3 := *d.S3
+			rc := compRecordingConfig{}
+			if s3.RecordingConfiguration != nil {
+				rc = *s3.RecordingConfiguration
 			}
-			if dest.config.S3.RecordingConfiguration.Format == nil {
-				rc := *dest.config.S3.RecordingConfiguration
-				rc.Format = ptr("HLS")
-				s3 := *dest.config.S3
-				s3.RecordingConfiguration = &rc
-				dest.config.S3 = &s3
-			}
+			setDefault(&rc.Format, "HLS")
+			s3.RecordingConfiguration = &rc
+			dest.config.S3 = &s3
 		}
 		comp.dests = append(comp.dests, dest)
 	}
