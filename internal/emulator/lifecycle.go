@@ -113,6 +113,8 @@ func (e *Emulator) settle(w *world, now int64) {
 			e.endSession(st, now)
 		}
 	}
+	e.settleReplications(w, now)
+	e.settleCompositions(w, now)
 }
 
 // publishResult is what an encoder connecting with a stream key gets.

@@ -6,8 +6,9 @@ func init() {
 	register("UntagResource", opUntagResource, errNotFound, errInternal)
 }
 
-// taggable finds the tags of the stage or ingest configuration named by the
-// path's ARN; other IVS resource types are not emulated, so they are unknown.
+// taggable finds the tags of the stage, composition, public key, or ingest,
+// encoder or storage configuration named by the path's ARN; other IVS
+// resource types are not emulated, so they are unknown.
 func (c *call) taggable() (*map[string]string, error) {
 	var v validator
 	v.str("resourceArn", c.arn, 1, 128, reResourceArn, patResourceArn)
@@ -19,6 +20,18 @@ func (c *call) taggable() (*map[string]string, error) {
 	}
 	if cfg := c.w.ingestByArn(c.arn); cfg != nil {
 		return &cfg.tags, nil
+	}
+	if ec := c.w.encoderByArn(c.arn); ec != nil {
+		return &ec.tags, nil
+	}
+	if sc := c.w.storageByArn(c.arn); sc != nil {
+		return &sc.tags, nil
+	}
+	if comp := c.w.compositionByArn(c.arn); comp != nil {
+		return &comp.tags, nil
+	}
+	if k := c.w.publicKeyByArn(c.arn); k != nil {
+		return &k.tags, nil
 	}
 	return nil, notFoundf("Resource not found: %s", c.arn)
 }

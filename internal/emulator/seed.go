@@ -41,8 +41,8 @@ func seedDemo(e *Emulator, t time.Time) {
 func (sd *seeder) stage(name string, tags map[string]string, record bool) *stage {
 	var rec *recordingConfig
 	if record {
-		arn := sd.w.arn("storage-configuration", sd.e.simIDs.resourceID())
-		rec = &recordingConfig{StorageConfigurationArn: &arn}
+		sc := sd.e.newStorage(sd.w, sd.e.simIDs.resourceID(), name+"-recordings", recordingBucket, nil)
+		rec = &recordingConfig{StorageConfigurationArn: &sc.arn}
 	}
 	st := sd.e.newStage(sd.w, name, tags, rec, sd.e.simIDs)
 	st.sim.userPrefix = "viewer-"
@@ -198,7 +198,9 @@ func seedUSEast(sd *seeder) {
 			h.replActive = false
 			h.events = append(h.events, event{at: stop, name: evReplicationStopped, repl: &replTarget{stageArn: keynote.arn, sessionID: ks.id}})
 			ks.leave(r, stop, codeNone)
+			continue
 		}
+		sd.w.replications = append(sd.w.replications, &replicationLink{pid: h.id, src: backstage, dst: keynote, srcSession: bs, dstSes: ks})
 	}
 	// Guests with every recording state.
 	g1 := sd.publisher(keynote, "guest-speaker-01", kStart+20*minute, map[string]string{"displayName": "Sam Ortiz"}, 3)

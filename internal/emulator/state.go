@@ -16,6 +16,20 @@ type world struct {
 	ingests    []*ingestConfig // ascending seq: the ListIngestConfigurations order
 	ingestByID map[string]*ingestConfig
 
+	encoders    []*encoderConfig // ascending seq: the ListEncoderConfigurations order
+	encoderByID map[string]*encoderConfig
+
+	storages    []*storageConfig // ascending seq: the ListStorageConfigurations order
+	storageByID map[string]*storageConfig
+
+	compositions    []*composition // ascending seq: the ListCompositions order
+	compositionByID map[string]*composition
+
+	publicKeys    []*publicKey // ascending seq: the ListPublicKeys order
+	publicKeyByID map[string]*publicKey
+
+	replications []*replicationLink // live participant replications
+
 	// keys maps every live stream key to its configuration; cred is -1 for
 	// the top-level key, 0 or 1 for a redundant encoder's key.
 	keys map[string]keyRef
@@ -54,11 +68,15 @@ func (k keyRef) participantID() string {
 
 func newWorld(region, account string) *world {
 	return &world{
-		region:     region,
-		account:    account,
-		stageByID:  map[string]*stage{},
-		ingestByID: map[string]*ingestConfig{},
-		keys:       map[string]keyRef{},
+		region:          region,
+		account:         account,
+		stageByID:       map[string]*stage{},
+		ingestByID:      map[string]*ingestConfig{},
+		encoderByID:     map[string]*encoderConfig{},
+		storageByID:     map[string]*storageConfig{},
+		compositionByID: map[string]*composition{},
+		publicKeyByID:   map[string]*publicKey{},
+		keys:            map[string]keyRef{},
 	}
 }
 
@@ -258,4 +276,28 @@ func (w *world) indexKeys(c *ingestConfig) {
 	for i, cr := range c.creds {
 		w.keys[cr.streamKey] = keyRef{c, i}
 	}
+}
+
+// byArn finds the id of a resource of this region, account and kind named by
+// arn; any other ARN is unknown here.
+func (w *world) idOf(arn, kind string) (string, bool) {
+	region, account, k, id, ok := arnParts(arn)
+	if !ok || region != w.region || account != w.account || k != kind {
+		return "", false
+	}
+	return id, true
+}
+
+func (w *world) encoderByArn(arn string) *encoderConfig {
+	if id, ok := w.idOf(arn, "encoder-configuration"); ok {
+		return w.encoderByID[id]
+	}
+	return nil
+}
+
+func (w *world) storageByArn(arn string) *storageConfig {
+	if id, ok := w.idOf(arn, "storage-configuration"); ok {
+		return w.storageByID[id]
+	}
+	return nil
 }

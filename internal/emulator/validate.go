@@ -13,29 +13,39 @@ import (
 // (see README.md). Smithy patterns are unanchored, but IVS rejects e.g. a
 // name with a space, so the emulator matches them whole.
 const (
-	patName         = `[a-zA-Z0-9-_]*`
-	patStageArn     = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+`
-	patOptStageArn  = `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`
-	patIngestArn    = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+`
-	patSessionID    = `st-[a-zA-Z0-9]+`
-	patParticipant  = `[a-zA-Z0-9-]*`
-	patTokenID      = `[a-zA-Z0-9-_]*`
-	patNextToken    = `[a-zA-Z0-9+/=_-]*`
-	patStorageArn   = `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$`
-	patResourceArn  = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]/[a-zA-Z0-9-]+`
-	resourceArnFull = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+`
+	patName           = `[a-zA-Z0-9-_]*`
+	patStageArn       = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+`
+	patOptStageArn    = `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`
+	patIngestArn      = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:ingest-configuration/[a-zA-Z0-9-]+`
+	patSessionID      = `st-[a-zA-Z0-9]+`
+	patParticipant    = `[a-zA-Z0-9-]*`
+	patTokenID        = `[a-zA-Z0-9-_]*`
+	patNextToken      = `[a-zA-Z0-9+/=_-]*`
+	patStorageArn     = `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$`
+	patEncoderArn     = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:encoder-configuration/[a-zA-Z0-9-]+`
+	patStorageArnReq  = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+`
+	patBucket         = `[a-z0-9-.]+`
+	patChannelArn     = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:channel/[a-zA-Z0-9-]+`
+	patCompositionArn = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+`
+	patResourceArn    = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]/[a-zA-Z0-9-]+`
+	resourceArnFull   = `arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+/[a-zA-Z0-9-]+`
 )
 
 var (
-	reName        = whole(patName)
-	reStageArn    = whole(patStageArn)
-	reOptStageArn = whole(patOptStageArn)
-	reIngestArn   = whole(patIngestArn)
-	reSessionID   = whole(patSessionID)
-	reParticipant = whole(patParticipant)
-	reTokenID     = whole(patTokenID)
-	reNextToken   = whole(patNextToken)
-	reStorageArn  = whole(patStorageArn)
+	reName           = whole(patName)
+	reStageArn       = whole(patStageArn)
+	reOptStageArn    = whole(patOptStageArn)
+	reIngestArn      = whole(patIngestArn)
+	reSessionID      = whole(patSessionID)
+	reParticipant    = whole(patParticipant)
+	reTokenID        = whole(patTokenID)
+	reNextToken      = whole(patNextToken)
+	reStorageArn     = whole(patStorageArn)
+	reEncoderArn     = whole(patEncoderArn)
+	reStorageArnReq  = whole(patStorageArnReq)
+	reBucket         = whole(patBucket)
+	reChannelArn     = whole(patChannelArn)
+	reCompositionArn = whole(patCompositionArn)
 	// The model's ResourceArn pattern has "[a-z-]/" (one letter), which no
 	// real ARN satisfies when matched whole; the intended "[a-z-]+/" is used,
 	// while messages quote the model's text.
@@ -103,6 +113,16 @@ func (v *validator) intRange(field string, n *int, min, max int) {
 			v.add(*n, field, fmt.Sprintf("Member must have value greater than or equal to %d", min))
 		} else {
 			v.add(*n, field, fmt.Sprintf("Member must have value less than or equal to %d", max))
+		}
+	}
+}
+
+func (v *validator) floatRange(field string, f *float64, min, max float64) {
+	if f != nil && (*f < min || *f > max) {
+		if *f < min {
+			v.add(*f, field, fmt.Sprintf("Member must have value greater than or equal to %g", min))
+		} else {
+			v.add(*f, field, fmt.Sprintf("Member must have value less than or equal to %g", max))
 		}
 	}
 }
