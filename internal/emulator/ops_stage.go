@@ -174,6 +174,10 @@ func opUpdateStage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if req.AutoParticipantRecordingConfiguration != nil && st.recordingActive() {
+		// The model: "this cannot be updated while recording is active".
+		return nil, conflictf("Stage %s has participants being recorded: autoParticipantRecordingConfiguration cannot be updated while recording is active", st.arn)
+	}
 	if req.Name != nil {
 		st.name = *req.Name
 	}

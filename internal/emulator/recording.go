@@ -53,7 +53,7 @@ func withRecordingDefaults(r *recordingConfig) *recordingConfig {
 		t.Storage = []string{"SEQUENTIAL"}
 	}
 	if t.RecordingMode == nil {
-		t.RecordingMode = ptr("INTERVAL")
+		t.RecordingMode = ptr("DISABLED") // the model's documented default
 	}
 	out.ThumbnailConfiguration = &t
 	if out.RecordingReconnectWindowSeconds == nil {
@@ -74,3 +74,18 @@ func withRecordingDefaults(r *recordingConfig) *recordingConfig {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// recordingActive reports whether any participant of the stage's live
+// session is being recorded now (STARTING, ACTIVE or STOPPING): IVS refuses
+// to change the stage's recording configuration then.
+func (st *stage) recordingActive() bool {
+	if st.active == nil {
+		return false
+	}
+	for _, p := range st.active.parts {
+		if p.recording == recStarting || p.recording == recActive || p.recording == recStopping {
+			return true
+		}
+	}
+	return false
+}
