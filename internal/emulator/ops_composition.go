@@ -465,18 +465,7 @@ func (w *world) compositionOut(c *composition) compositionOut {
 
 // compositionArg validates a required composition ARN and finds it.
 func (c *call) compositionArg(arn *string) (*composition, error) {
-	var v validator
-	if v.required("arn", arn != nil) {
-		v.str("arn", *arn, 1, 128, reCompositionArn, patCompositionArn)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	comp := c.w.compositionByArn(*arn)
-	if comp == nil {
-		return nil, notFoundf("Composition not found: %s", *arn)
-	}
-	return comp, nil
+	return lookupArn("arn", arn, reCompositionArn, patCompositionArn, c.w.compositionByArn, "Composition")
 }
 
 func opGetComposition(c *call) (any, error) {

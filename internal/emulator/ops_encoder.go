@@ -112,18 +112,7 @@ func encoderOutOf(ec *encoderConfig) encoderOut {
 
 // encoderArg validates a required encoder configuration ARN and finds it.
 func (c *call) encoderArg(field string, arn *string) (*encoderConfig, error) {
-	var v validator
-	if v.required(field, arn != nil) {
-		v.str(field, *arn, 1, 128, reEncoderArn, patEncoderArn)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	ec := c.w.encoderByArn(*arn)
-	if ec == nil {
-		return nil, notFoundf("Encoder configuration not found: %s", *arn)
-	}
-	return ec, nil
+	return lookupArn(field, arn, reEncoderArn, patEncoderArn, c.w.encoderByArn, "Encoder configuration")
 }
 
 func opGetEncoder(c *call) (any, error) {

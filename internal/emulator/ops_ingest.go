@@ -118,18 +118,7 @@ func (w *world) ingestOut(cfg *ingestConfig) ingestOut {
 
 // ingestArg validates a required ingest configuration ARN and finds it.
 func (c *call) ingestArg(arn *string) (*ingestConfig, error) {
-	var v validator
-	if v.required("arn", arn != nil) {
-		v.str("arn", *arn, 1, 128, reIngestArn, patIngestArn)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	cfg := c.w.ingestByArn(*arn)
-	if cfg == nil {
-		return nil, notFoundf("Ingest configuration not found: %s", *arn)
-	}
-	return cfg, nil
+	return lookupArn("arn", arn, reIngestArn, patIngestArn, c.w.ingestByArn, "Ingest configuration")
 }
 
 func opGetIngest(c *call) (any, error) {

@@ -133,18 +133,7 @@ type publicKeyResp struct {
 }
 
 func (c *call) publicKeyArg(arn *string) (*publicKey, error) {
-	var v validator
-	if v.required("arn", arn != nil) {
-		v.str("arn", *arn, 1, 128, rePublicKeyArn, patPublicKeyArn)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	k := c.w.publicKeyByArn(*arn)
-	if k == nil {
-		return nil, notFoundf("Public key not found: %s", *arn)
-	}
-	return k, nil
+	return lookupArn("arn", arn, rePublicKeyArn, patPublicKeyArn, c.w.publicKeyByArn, "Public key")
 }
 
 func opGetPublicKey(c *call) (any, error) {

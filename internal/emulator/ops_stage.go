@@ -84,18 +84,7 @@ type arnReq struct {
 
 // stageArg validates a required stage ARN member and finds the stage.
 func (c *call) stageArg(field string, arn *string) (*stage, error) {
-	var v validator
-	if v.required(field, arn != nil) {
-		v.str(field, *arn, 1, 128, reStageArn, patStageArn)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	st := c.w.stageByArn(*arn)
-	if st == nil {
-		return nil, notFoundf("Stage not found: %s", *arn)
-	}
-	return st, nil
+	return lookupArn(field, arn, reStageArn, patStageArn, c.w.stageByArn, "Stage")
 }
 
 func opGetStage(c *call) (any, error) {

@@ -75,18 +75,7 @@ func (e *Emulator) newStorage(w *world, id, name, bucket string, tags map[string
 
 // storageArg validates a required storage configuration ARN and finds it.
 func (c *call) storageArg(field string, arn *string) (*storageConfig, error) {
-	var v validator
-	if v.required(field, arn != nil) {
-		v.str(field, *arn, 1, 128, reStorageArnReq, patStorageArnReq)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	sc := c.w.storageByArn(*arn)
-	if sc == nil {
-		return nil, notFoundf("Storage configuration not found: %s", *arn)
-	}
-	return sc, nil
+	return lookupArn(field, arn, reStorageArnReq, patStorageArnReq, c.w.storageByArn, "Storage configuration")
 }
 
 func opGetStorage(c *call) (any, error) {

@@ -182,3 +182,21 @@ func (v *validator) err() error {
 		return validationf("%d validation errors detected: %s", len(v.msgs), strings.Join(v.msgs, "; "))
 	}
 }
+
+// lookupArn checks a required ARN argument's shape (ValidationException,
+// like AWS) and finds what it names (ResourceNotFoundException when
+// nothing is there): the first step of every operation on one resource.
+func lookupArn[T any](field string, arn *string, re *regexp.Regexp, pattern string, find func(string) *T, what string) (*T, error) {
+	var v validator
+	if v.required(field, arn != nil) {
+		v.str(field, *arn, 1, 128, re, pattern)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	x := find(*arn)
+	if x == nil {
+		return nil, notFoundf("%s not found: %s", what, *arn)
+	}
+	return x, nil
+}
