@@ -2,6 +2,7 @@ package awssdk
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
@@ -132,4 +133,21 @@ func (s *Service) findByIdempotencyKey(ctx context.Context, region ivs.Region, i
 		}
 		q.NextToken = page.NextToken
 	}
+}
+
+// tagsWithKey are a create's tags with its idempotency key added as
+// Greenroom's tag (nil when there are neither), so that an ambiguous
+// failure can be reconciled by finding the resource again.
+func tagsWithKey(tags map[string]string, key string) map[string]string {
+	if len(tags) == 0 && key == "" {
+		return nil
+	}
+	out := maps.Clone(tags)
+	if out == nil {
+		out = map[string]string{}
+	}
+	if key != "" {
+		out[ivs.IdempotencyTag] = key
+	}
+	return out
 }

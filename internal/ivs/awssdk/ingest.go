@@ -2,7 +2,6 @@ package awssdk
 
 import (
 	"context"
-	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ivsrealtime"
@@ -103,15 +102,7 @@ func (s *Service) createOnce(ctx context.Context, c *ivsrealtime.Client, region 
 	if in.UserID != "" {
 		req.UserId = aws.String(in.UserID)
 	}
-	if len(in.Tags) > 0 || in.IdempotencyKey != "" {
-		req.Tags = maps.Clone(in.Tags)
-		if req.Tags == nil {
-			req.Tags = map[string]string{}
-		}
-		if in.IdempotencyKey != "" {
-			req.Tags[ivs.IdempotencyTag] = in.IdempotencyKey
-		}
-	}
+	req.Tags = tagsWithKey(in.Tags, in.IdempotencyKey)
 	out, err := call(ctx, s, "CreateIngestConfiguration", string(region), func(ctx context.Context) (*ivsrealtime.CreateIngestConfigurationOutput, error) {
 		// No automatic retry: a retried create whose first response was lost
 		// would make a second configuration. createReconciled retries safely.

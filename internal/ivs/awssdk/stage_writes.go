@@ -2,7 +2,6 @@ package awssdk
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,15 +38,7 @@ func (s *Service) createStageOnce(ctx context.Context, c *ivsrealtime.Client, re
 	if in.Name != "" {
 		req.Name = aws.String(in.Name)
 	}
-	if len(in.Tags) > 0 || in.IdempotencyKey != "" {
-		req.Tags = maps.Clone(in.Tags)
-		if req.Tags == nil {
-			req.Tags = map[string]string{}
-		}
-		if in.IdempotencyKey != "" {
-			req.Tags[ivs.IdempotencyTag] = in.IdempotencyKey
-		}
-	}
+	req.Tags = tagsWithKey(in.Tags, in.IdempotencyKey)
 	out, err := call(ctx, s, "CreateStage", string(region), func(ctx context.Context) (*ivsrealtime.CreateStageOutput, error) {
 		// No automatic retry: a retried create whose first response was lost
 		// would make a second stage. createStageReconciled retries safely.
