@@ -70,7 +70,8 @@ test("every main page fits a 390 px phone", async (t) => {
     const session = new URL(await page.locator("#live-h ~ p a").first().getAttribute("href"), app.url).pathname;
     const participant = new URL(await dropped.locator("a").first().getAttribute("href"), page.url()).pathname;
     const pages = { "stage list": "/r/us-east-1/stages", stage, session, participant,
-      "ingest list": "/r/us-east-1/ingest-configurations", board: "/board" };
+      "ingest list": "/r/us-east-1/ingest-configurations", board: "/board",
+      "disconnect several": session + "/disconnect", "new stage": "/r/us-east-1/stages/new", "new ingest configuration": "/r/us-east-1/ingest-configurations/new" };
     for (const [label, path] of Object.entries(pages)) {
       await page.goto(app.url + path);
       await page.locator("main").waitFor();
