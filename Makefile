@@ -4,6 +4,7 @@ SHELL := /bin/bash
 GO    ?= go
 NPM   ?= npm
 CHROMIUM ?= /usr/bin/chromium
+PG_BIN   ?= /usr/lib/postgresql/15/bin
 
 .PHONY: docs run build assets generate check-generated vet lint test test-go test-browser bench bench-go load soak fuzz deps-npm deps-system clean
 
@@ -20,11 +21,14 @@ deps-npm:
 	@if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then $(NPM) ci --no-audit --no-fund; fi
 
 # Debian packages the tests need: chromium (browser tests), nginx (the
-# documented reverse-proxy set-up is tested for real) and prometheus (its
-# promtool checks the shipped alert rules).
+# documented reverse-proxy set-up is tested for real), prometheus (its
+# promtool checks the shipped alert rules), postgresql and redis-server (the
+# shared store and the shared call budget of several replicas: tests start
+# their own throwaway servers on loopback).
 deps-system:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="$$missing chromium"; [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	[ -x /usr/bin/promtool ] || missing="$$missing prometheus"; \
+	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql"; [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages for the tests:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -54,8 +58,10 @@ lint:
 ## test: everything CI runs
 test: check-generated vet lint test-alerts test-go test-browser
 
+# The PostgreSQL and Redis tests fail, rather than skip, when the servers
+# cannot be started here.
 test-go: deps-system
-	$(GO) test -count=1 -timeout 15m ./...
+	GREENROOM_TEST_REQUIRE_SERVERS=1 GREENROOM_TEST_PG_BIN=$(PG_BIN) $(GO) test -count=1 -timeout 15m ./...
 
 ## test-alerts: promtool checks and unit-tests the alert rules in docs/alerts
 ## (only promtool: no Prometheus server is needed)
