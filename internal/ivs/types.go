@@ -199,6 +199,11 @@ func (k StreamKey) GoString() string { return k.String() }
 // MarshalText masks the key (slog, JSON, text encoders).
 func (k StreamKey) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText makes a zero key whatever the text: encoded keys are masks
+// (MarshalText), so a model shared between replicas decodes without
+// secrets rather than failing.
+func (k *StreamKey) UnmarshalText([]byte) error { *k = StreamKey{}; return nil }
+
 // Page is one page of a list with the token of the next one ("" at the end).
 type Page[T any] struct {
 	Items     []T

@@ -259,5 +259,5 @@ func (s *Snapshot) Pairs(r ivs.Region, stageARN, sessionID string) ([]ivs.Redund
 
 // Pairs answers from the current snapshot (see Snapshot.Pairs).
 func (w *Watcher) Pairs(r ivs.Region, stageARN, sessionID string) ([]ivs.Redundancy, bool) {
-	return w.Snapshot().Pairs(r, stageARN, sessionID)
+	return w.model.Pairs(r, stageARN, sessionID)
 }

@@ -101,7 +101,6 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 		}
 		rw.prev = &failed
 		rw.w.publish(&failed)
-		exportMetrics(&failed)
 		rw.log.Warn("watch: sweep failed; the model keeps its last facts", "error", ivs.RedactStreamKeys(err.Error()))
 		return min(max(2*o.MinCadence, 2*lastWait), 30*time.Second)
 	}
@@ -112,7 +111,6 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 	rw.recalled = nil
 	rw.prev = rg
 	rw.w.publish(rg)
-	exportMetrics(rg)
 	if len(ts) > 0 && o.OnTransitions != nil {
 		o.OnTransitions(ctx, ts)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/greenroom-dev/greenroom/internal/history"
@@ -40,15 +39,16 @@ type Options struct {
 	SampleEvery time.Duration
 	Now         func() time.Time
 	Logger      *slog.Logger
+	// Model is where the watcher publishes (default: a model of its own).
+	// Share one between successive watchers of a replica that leads, loses
+	// and regains the lead, and with whatever mirrors the leader's.
+	Model *Model
 }
 
 // Watcher keeps the live model of every watched region.
 type Watcher struct {
-	opts    Options
-	snap    atomic.Pointer[Snapshot]
-	mu      sync.Mutex // guards publishing and subs
-	version uint64
-	subs    map[chan struct{}]struct{}
+	opts  Options
+	model *Model
 }
 
 // New builds a watcher; Run starts it.
@@ -68,32 +68,17 @@ func New(o Options) *Watcher {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	w := &Watcher{opts: o, subs: map[chan struct{}]struct{}{}}
-	s := &Snapshot{}
-	for _, r := range o.Regions {
-		s.Regions = append(s.Regions, &Region{Region: r})
+	if o.Model == nil {
+		o.Model = NewModel(o.Regions)
 	}
-	w.snap.Store(s)
-	return w
+	return &Watcher{opts: o, model: o.Model}
 }
 
 // Snapshot is the model now. It is never changed: keep it as long as needed.
-func (w *Watcher) Snapshot() *Snapshot { return w.snap.Load() }
+func (w *Watcher) Snapshot() *Snapshot { return w.model.Snapshot() }
 
-// Subscribe returns a channel that receives a signal after each new
-// snapshot (signals coalesce: read Snapshot when one arrives), and the
-// function that ends the subscription.
-func (w *Watcher) Subscribe() (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	w.mu.Lock()
-	w.subs[ch] = struct{}{}
-	w.mu.Unlock()
-	return ch, func() {
-		w.mu.Lock()
-		delete(w.subs, ch)
-		w.mu.Unlock()
-	}
-}
+// Subscribe signals each new snapshot (see Model.Subscribe).
+func (w *Watcher) Subscribe() (<-chan struct{}, func()) { return w.model.Subscribe() }
 
 // Run sweeps every region until ctx ends.
 func (w *Watcher) Run(ctx context.Context) {
@@ -109,26 +94,4 @@ func (w *Watcher) Run(ctx context.Context) {
 }
 
 // publish replaces one region's model and tells the subscribers.
-func (w *Watcher) publish(rg *Region) {
-	w.mu.Lock()
-	old := w.snap.Load()
-	next := &Snapshot{Version: w.version + 1, Changed: old.Changed, Regions: make([]*Region, len(old.Regions))}
-	for i, r := range old.Regions {
-		if r.Region == rg.Region {
-			if r.fingerprint() != rg.fingerprint() {
-				next.Changed++
-			}
-			r = rg
-		}
-		next.Regions[i] = r
-	}
-	w.version++
-	w.snap.Store(next)
-	for ch := range w.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-	w.mu.Unlock()
-}
+func (w *Watcher) publish(rg *Region) { w.model.Put(rg) }
