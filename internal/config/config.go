@@ -42,6 +42,18 @@ type Config struct {
 
 	AuditDB        string
 	AuditRetention time.Duration
+	// Database is a PostgreSQL URL: the store shared by several replicas
+	// (audit log, history, alert state, the live model). Empty: SQLite at
+	// AuditDB, for one replica.
+	Database string
+	// RedisURL is where the replicas share one IVS call budget (empty:
+	// each replica spends its share, the budget divided by Replicas).
+	RedisURL string
+	// Replicas is how many replicas run; a replica that cannot reach Redis
+	// spends 1/Replicas of the budget.
+	Replicas int
+	// ReplicaID names this replica to operators (default host:port).
+	ReplicaID string
 	// HistoryRetention is how long the board's history (transitions,
 	// samples, alert deliveries) is kept; it lives in the audit database.
 	HistoryRetention time.Duration
@@ -204,6 +216,9 @@ func (c *Config) validate() error {
 	if c.CallBurst < 1 {
 		return fmt.Errorf("-ivs-call-burst (GREENROOM_IVS_CALL_BURST): must be at least 1")
 	}
+	if err := c.validateCluster(); err != nil {
+		return err
+	}
 	if c.HistoryRetention < 48*time.Hour {
 		return fmt.Errorf("-history-retention (GREENROOM_HISTORY_RETENTION): %v is too short (at least 48h, so that alerts pending delivery are kept)", c.HistoryRetention)
 	}
@@ -232,6 +247,29 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("-log-format (GREENROOM_LOG_FORMAT): %q is not allowed (want json or text)", c.LogFormat)
+	}
+	return nil
+}
+
+// validateCluster checks the settings of several replicas.
+func (c *Config) validateCluster() error {
+	if c.Database != "" {
+		u, err := url.Parse(c.Database)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return errors.New("-database (GREENROOM_DATABASE): not a PostgreSQL URL like postgres://greenroom@db.internal:5432/greenroom")
+		}
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return errors.New("-redis-url (GREENROOM_REDIS_URL): not a Redis URL like redis://redis.internal:6379/0")
+		}
+	}
+	if c.Replicas < 1 || c.Replicas > 50 {
+		return fmt.Errorf("-replicas (GREENROOM_REPLICAS): %d is outside 1 to 50", c.Replicas)
+	}
+	if c.Replicas > 1 && c.Database == "" {
+		return fmt.Errorf("-replicas (GREENROOM_REPLICAS): %d replicas need a shared store: set -database to a PostgreSQL URL (SQLite serves one replica)", c.Replicas)
 	}
 	return nil
 }
@@ -284,6 +322,10 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.dur(&c.SessionTTL, "session-ttl", 12*time.Hour, "session cookie lifetime")
 
 	s.str(&c.AuditDB, "audit-db", "greenroom-audit.db", "path of the SQLite audit log")
+	s.str(&c.Database, "database", "", "PostgreSQL URL (postgres://user:pass@host/db) of the store several replicas share: audit log, board history, alerts, the live model; empty: SQLite at -audit-db, one replica")
+	s.str(&c.RedisURL, "redis-url", "", "Redis or Valkey URL (redis://host:6379/0) where the replicas share one IVS call budget; empty: each replica spends the budget divided by -replicas")
+	s.integer(&c.Replicas, "replicas", 1, "how many replicas of the console run (each spends 1/replicas of the call budget when Redis is not set or not reachable)")
+	s.str(&c.ReplicaID, "replica-id", "", "this replica's name on /readyz and in logs (default: host name and port)")
 	s.dur(&c.AuditRetention, "audit-retention", 400*24*time.Hour, "how long audit events are kept (0: forever)")
 	s.dur(&c.HistoryRetention, "history-retention", 90*24*time.Hour, "how long the board's history (transitions, samples, alert deliveries) is kept; at least 48h")
 	s.strs(&c.NotifyWebhooks, "notify-webhook", "URL that receives a JSON message (Slack-compatible) for each alert and each recovery; the URL is a secret and is never logged")
