@@ -19,6 +19,7 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/emulator"
+	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/awssdk"
 	"github.com/greenroom-dev/greenroom/internal/ivs/cached"
@@ -89,7 +90,13 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 	// The watcher has its own share of the budget and never caches: it is
 	// the one reader of live facts, whatever the number of viewers.
 	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute})
-	if a.live, err = openLive(cfg, watchSvc, consoleURL, a.log); err != nil {
+	store, err := history.OpenSQLite(cfg.AuditDB)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("-audit-db (GREENROOM_AUDIT_DB): the board's history: %v", err)
+	}
+	if a.live, err = openLive(cfg, store, nil, watchSvc, consoleURL, a.log); err != nil {
+		_ = store.Close()
 		a.close()
 		return nil, err
 	}
@@ -112,7 +119,7 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		PublicOrigin:   cfg.PublicURL,
 		DevListenAddr:  devListen,
 		SecureCookies:  cfg.CookieSecure,
-		Live:           a.live.watcher,
+		Live:           a.live.model,
 		History:        a.live.history,
 	})
 	return a, nil

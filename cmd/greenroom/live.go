@@ -7,6 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/greenroom-dev/greenroom/internal/cluster"
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
@@ -14,40 +17,73 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/watch"
 )
 
-// live is the ops board's back end: the watcher of live stages, the
-// history it writes (in the audit database) and the alerts it sends.
-type live struct {
-	watcher  *watch.Watcher
-	history  *history.SQLiteStore
-	notifier *notify.Notifier
-	cfg      *config.Config
-	log      *slog.Logger
+// historyStore is the board's history as the live side uses it: the
+// transitions, samples and alert outbox, in SQLite or PostgreSQL.
+type historyStore interface {
+	history.Store
+	notify.Store
+	RecallProtection(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error)
 }
 
-// openLive opens the history and the notifier and builds the watcher over
-// its own share of the call budget (svc). consoleURL goes into alerts.
-func openLive(cfg *config.Config, svc ivs.Service, consoleURL string, log *slog.Logger) (*live, error) {
-	store, err := history.OpenSQLite(cfg.AuditDB)
-	if err != nil {
-		return nil, fmt.Errorf("-audit-db (GREENROOM_AUDIT_DB): the board's history: %v", err)
-	}
+// live is the ops board's back end: the live model every page reads, and
+// (on the replica that leads) the watcher of live stages, the history it
+// writes and the alerts it sends.
+type live struct {
+	model    *watch.Model
+	history  historyStore
+	notifier *notify.Notifier
+	svc      ivs.Service
+	cfg      *config.Config
+	log      *slog.Logger
+	// With several replicas: the shared database and the election. nil
+	// for one replica, which always leads.
+	pool    *pgxpool.Pool
+	elector *cluster.Elector
+}
+
+// openLive builds the notifier over the history store; the watcher (over
+// its own share of the call budget, svc) is built each time this replica
+// starts to lead. consoleURL goes into alerts. pool is nil for one replica.
+func openLive(cfg *config.Config, store historyStore, pool *pgxpool.Pool, svc ivs.Service, consoleURL string, log *slog.Logger) (*live, error) {
 	n, err := notify.New(store, cfg.NotifyWebhooks, notify.Options{ConsoleURL: consoleURL, Logger: log.With(slog.String("component", "notify"))})
 	if err != nil {
-		_ = store.Close()
 		return nil, fmt.Errorf("-notify-webhook (GREENROOM_NOTIFY_WEBHOOK): %v", err)
 	}
-	l := &live{history: store, notifier: n, cfg: cfg, log: log}
-	l.watcher = watch.New(watch.Options{Regions: cfg.Regions, IVS: svc, MinCadence: cfg.WatchCadence,
-		Recall: store.RecallProtection, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
-		Logger: log.With(slog.String("component", "watch"))})
+	l := &live{model: watch.NewModel(cfg.Regions), history: store, notifier: n, svc: svc, cfg: cfg, log: log, pool: pool}
+	if pool != nil {
+		l.elector = cluster.NewElector(pool, cfg.ReplicaID, log.With(slog.String("component", "cluster")))
+	}
 	return l, nil
 }
 
-// run watches, delivers alerts and prunes history until ctx ends.
+// run serves the live model until ctx ends: one replica leads for as long
+// as it runs; several elect one and the others mirror its model.
 func (l *live) run(ctx context.Context) {
+	if l.elector == nil {
+		l.lead(ctx)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cluster.Follow(ctx, l.pool, l.model, l.cfg.ReplicaID, l.log.With(slog.String("component", "cluster")))
+	}()
+	l.elector.Run(ctx, l.lead)
+	wg.Wait()
+}
+
+// lead watches, delivers alerts, prunes history and (with several
+// replicas) shares the model, until ctx ends (or the lead is lost). A new
+// watcher each term: it recalls from history what the last leader knew, so
+// a take-over neither repeats nor misses a transition.
+func (l *live) lead(ctx context.Context) {
+	w := watch.New(watch.Options{Regions: l.cfg.Regions, IVS: l.svc, MinCadence: l.cfg.WatchCadence, Model: l.model,
+		Recall: l.history.RecallProtection, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
+		Logger: l.log.With(slog.String("component", "watch"))})
 	var wg sync.WaitGroup
 	wg.Add(3)
-	go func() { defer wg.Done(); l.watcher.Run(ctx) }()
+	go func() { defer wg.Done(); w.Run(ctx) }()
 	go func() {
 		defer wg.Done()
 		if err := l.notifier.Run(ctx); err != nil && ctx.Err() == nil {
@@ -60,6 +96,13 @@ func (l *live) run(ctx context.Context) {
 			l.log.Error("history retention stopped", slog.String("error", err.Error()))
 		}
 	}()
+	if l.pool != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cluster.Publish(ctx, l.pool, l.model, l.cfg.ReplicaID, l.log.With(slog.String("component", "cluster")))
+		}()
+	}
 	wg.Wait()
 }
 
