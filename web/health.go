@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -17,16 +18,21 @@ func (h *handler) healthz(c echo.Context) error {
 }
 
 // readyz says whether IVS is reachable, so a load balancer keeps traffic
-// away from a console that can only show errors.
+// away from a console that can only show errors; the lines after the first
+// say what this replica is (leader or follower, store, call budget).
 func (h *handler) readyz(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if h.Ready == nil {
-		return c.String(http.StatusOK, "ready\n")
-	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 	defer cancel()
-	if err := h.Ready(ctx); err != nil {
-		return c.String(http.StatusServiceUnavailable, "not ready: IVS is not reachable: "+ivs.RedactStreamKeys(err.Error())+"\n")
+	status, first := http.StatusOK, "ready"
+	if h.Ready != nil {
+		if err := h.Ready(ctx); err != nil {
+			status, first = http.StatusServiceUnavailable, "not ready: IVS is not reachable: "+ivs.RedactStreamKeys(err.Error())
+		}
 	}
-	return c.String(http.StatusOK, "ready\n")
+	lines := []string{first}
+	if h.Replica != nil {
+		lines = append(lines, h.Replica(ctx)...)
+	}
+	return c.String(status, strings.Join(lines, "\n")+"\n")
 }

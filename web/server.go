@@ -36,6 +36,11 @@ type Deps struct {
 	Emulator bool
 	// Ready reports whether IVS is reachable (for /readyz).
 	Ready func(ctx context.Context) error
+	// Replica says, a line each, what this replica is among several (its
+	// role, the shared store, the call budget) for /readyz; degraded parts
+	// are said there without failing the probe, since every replica shares
+	// them. nil: nothing to add.
+	Replica func(ctx context.Context) []string
 	// TrustedProxies are the reverse proxies' networks (-trusted-proxies):
 	// only a TCP peer inside one may set X-Forwarded-For (the client
 	// address of logs and audit), X-Forwarded-Proto, X-Forwarded-Host and

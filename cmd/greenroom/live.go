@@ -78,6 +78,7 @@ func (l *live) run(ctx context.Context) {
 // watcher each term: it recalls from history what the last leader knew, so
 // a take-over neither repeats nor misses a transition.
 func (l *live) lead(ctx context.Context) {
+	l.replayAlerts(ctx)
 	w := watch.New(watch.Options{Regions: l.cfg.Regions, IVS: l.svc, MinCadence: l.cfg.WatchCadence, Model: l.model,
 		Recall: l.history.RecallProtection, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
 		Logger: l.log.With(slog.String("component", "watch"))})
@@ -107,6 +108,27 @@ func (l *live) lead(ctx context.Context) {
 }
 
 func (l *live) close() { _ = l.history.Close() }
+
+// replayWindow is how far back a new leader looks for transitions whose
+// alert its predecessor may not have queued (it died between recording a
+// transition and queuing the alert).
+const replayWindow = time.Hour
+
+// replayAlerts queues the alerts of the recent transitions again. Queuing
+// is idempotent per transition, so what was queued before is neither
+// recorded nor sent twice; what was not is sent now.
+func (l *live) replayAlerts(ctx context.Context) {
+	ts, err := l.history.Query(ctx, history.Filter{Kinds: []history.Kind{history.KindPair}, Since: time.Now().Add(-replayWindow), Limit: history.MaxLimit})
+	if err != nil {
+		l.log.Error("alerts of recent transitions not checked", slog.String("error", err.Error()))
+		return
+	}
+	for i := len(ts) - 1; i >= 0; i-- { // oldest first, as they happened
+		if _, err := l.notifier.Notify(ctx, ts[i]); err != nil {
+			l.log.Error("alert not queued", slog.Int64("transition", ts[i].ID), slog.String("error", err.Error()))
+		}
+	}
+}
 
 // onTransitions records what the watcher saw change, then alerts on it:
 // the record comes first, so that an alert always has its history.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,32 @@ func TestBudgetsOverAWSQuotaAreSaid(t *testing.T) {
 	c, err = Load([]string{"-ivs-call-rate", "4.5", "-watch-call-rate", "1"}, env(nil))
 	if err != nil || !strings.Contains(c.BudgetWarning(), "more than the 5 calls per second") {
 		t.Errorf("over the quota: %q %v", c.BudgetWarning(), err)
+	}
+}
+
+// The deployment examples name only settings that exist, and the
+// Kubernetes example sets what several replicas need.
+func TestDeploymentExamplesUseRealSettings(t *testing.T) {
+	known := map[string]bool{}
+	for _, s := range Reference() {
+		known[s.Env] = true
+	}
+	envRE := regexp.MustCompile(`GREENROOM_[A-Z_]+`)
+	for _, f := range []string{"../../docs/deploy/kubernetes.yaml", "../../docs/deploy/greenroom.service"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range envRE.FindAllString(string(b), -1) {
+			if !known[v] {
+				t.Errorf("%s names %s, which is no setting", f, v)
+			}
+		}
+	}
+	k8s, _ := os.ReadFile("../../docs/deploy/kubernetes.yaml")
+	for _, need := range []string{"GREENROOM_DATABASE", "GREENROOM_SESSION_KEYS", "GREENROOM_REPLICA_ID", "GREENROOM_REPLICAS", "kind: PodDisruptionBudget", "replicas: 3", "path: /readyz", "path: /healthz"} {
+		if !strings.Contains(string(k8s), need) {
+			t.Errorf("the Kubernetes example lacks %s", need)
+		}
 	}
 }
