@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -138,6 +139,7 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
+	s.cmd.Process.Signal(syscall.SIGCONT) // a paused server dies too
 	s.cmd.Process.Kill()
 	// Start's goroutine reaps the process; wait until the port is closed.
 	for range 500 {
@@ -168,4 +170,19 @@ func ping(addr string) bool {
 		return false
 	}
 	return line == "+PONG\r\n" || bytes.HasPrefix([]byte(line), []byte("-NOAUTH"))
+}
+
+// Pause freezes the server (SIGSTOP): connections and commands hang, as
+// with a server that is overloaded or cut off by the network, until Resume.
+func (s *Server) Pause() { s.signal(syscall.SIGSTOP) }
+
+// Resume thaws a paused server (SIGCONT).
+func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig os.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		s.cmd.Process.Signal(sig)
+	}
 }

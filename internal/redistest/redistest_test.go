@@ -56,3 +56,16 @@ func TestMissingBinarySkipsUnlessRequired(t *testing.T) {
 		}
 	}
 }
+
+func TestPausedServerDoesNotAnswer(t *testing.T) {
+	s := New(t)
+	s.Pause()
+	if ping(s.Addr) {
+		t.Fatal("a paused server answered")
+	}
+	s.Resume()
+	if !ping(s.Addr) {
+		t.Fatal("no answer after Resume")
+	}
+	s.Pause() // Stop (at cleanup) ends a paused server
+}
