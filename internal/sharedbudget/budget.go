@@ -30,7 +30,8 @@ type Limit struct {
 // Options configure a Budget.
 type Options struct {
 	// Pool names the budget's share of the account's calls: "pages" or
-	// "watch". Required; it is part of the keys and the metrics' label.
+	// "watch". Required; it is part of the keys and the metrics' label
+	// (so a process makes one Budget per pool).
 	Pool string
 	// Replicas is how many replicas share the budget (at least 1): while
 	// Redis is unreachable each spends rate ÷ Replicas.

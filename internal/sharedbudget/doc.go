@@ -33,8 +33,11 @@
 // operation holding this replica's safe share: rate ÷ Replicas, burst
 // max(1, burst ÷ Replicas). It never stops serving, and as long as every
 // replica is configured with the true number of replicas, all of them
-// together still stay within the budget (plus, at the switch, at most one
-// burst: the local buckets start full). While it falls back it makes no
+// together still stay within the budget, plus at most one burst at each
+// switch (local buckets start full, and Redis does not know what was spent
+// locally). This holds when Redis is gone for every replica; when only some
+// replicas lose it, the others still share the whole budget, so k replicas
+// cut off out of N add up to k/N of it. While it falls back it makes no
 // Redis call on the request path, so no request pays the timeout: every
 // ProbeEvery (3 s by default) one probe, off the request path, asks Redis
 // again, and the first that succeeds returns the Budget to shared. Each
