@@ -39,6 +39,18 @@ var (
 		Name: "greenroom_call_budget_waits_total",
 		Help: "Calls that had to wait for, or were refused by, the per-operation call budget.",
 	}, []string{"operation", "result"})
+
+	// The call budget shared by replicas through Redis (internal/sharedbudget):
+	// pool is "pages" or "watch".
+	CallBudgetShared = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_call_budget_shared",
+		Help: "1 while a pool's call budget is shared with the other replicas through Redis, 0 while this replica falls back to its local share (Redis unreachable).",
+	}, []string{"pool"})
+
+	CallBudgetFallbacks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "greenroom_call_budget_fallbacks_total",
+		Help: "Times a pool's shared call budget fell back to this replica's local share because Redis failed or timed out.",
+	}, []string{"pool"})
 )
 
 // The watcher's live model, for dashboards and alert rules
@@ -84,5 +96,6 @@ var (
 func init() {
 	Registry.MustRegister(IngestProtection, StagePublishers, StageConnected, StageConnectedAge, WatcherLastSweep, WatcherCadence, WatcherLiveStages)
 	Registry.MustRegister(HTTPDuration, IVSCalls, IVSDuration, CacheLookups, BudgetWaits,
+		CallBudgetShared, CallBudgetFallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }

@@ -15,6 +15,8 @@ func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
 	HTTPDuration.WithLabelValues("/", "GET", "2xx").Observe(0.001)
 	CacheLookups.WithLabelValues("ListStages", "hit").Inc()
 	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
+	CallBudgetShared.WithLabelValues("pages").Set(1)
+	CallBudgetFallbacks.WithLabelValues("pages").Add(0)
 	touchWatcherGauges()
 	families, err := Registry.Gather()
 	if err != nil {
@@ -82,6 +84,8 @@ func TestAlertRulesNameRealMetrics(t *testing.T) {
 	HTTPDuration.WithLabelValues("/", "GET", "2xx").Observe(0.001)
 	CacheLookups.WithLabelValues("ListStages", "hit").Inc()
 	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
+	CallBudgetShared.WithLabelValues("pages").Set(1)
+	CallBudgetFallbacks.WithLabelValues("pages").Add(0)
 	touchWatcherGauges()
 	families, err := Registry.Gather()
 	if err != nil {

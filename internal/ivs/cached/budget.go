@@ -10,7 +10,25 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/sharedbudget"
 )
+
+// limiter is the call budget: this replica's own token buckets (budget, the
+// default) or a budget shared with the other replicas (shared).
+type limiter interface {
+	// allow takes a token if one is there now.
+	allow(ctx context.Context, region ivs.Region, op Op, now time.Time) bool
+	// wait takes a token, waiting at most max (and no longer than ctx
+	// allows); errBudgetWait when no token can come in time.
+	wait(ctx context.Context, region ivs.Region, op Op, max time.Duration) error
+}
+
+func newLimiter(opts Options) limiter {
+	if opts.Shared != nil {
+		return newShared(opts)
+	}
+	return newBudget(opts)
+}
 
 // budget holds one token bucket per region and operation: the account's
 // quota is per region and operation, so is ours.
@@ -52,7 +70,7 @@ func (b *budget) limiter(region ivs.Region, op Op) *rate.Limiter {
 }
 
 // allow takes a token if one is there now.
-func (b *budget) allow(region ivs.Region, op Op, now time.Time) bool {
+func (b *budget) allow(_ context.Context, region ivs.Region, op Op, now time.Time) bool {
 	return b.limiter(region, op).AllowN(now, 1)
 }
 
@@ -96,6 +114,34 @@ func (b *budget) wait(ctx context.Context, region ivs.Region, op Op, max time.Du
 		r.CancelAt(b.opts.Now())
 		return ctx.Err()
 	}
+}
+
+// shared takes tokens from Options.Shared, with each operation's Budget as
+// the whole cluster's. It does not use Options.Now: Redis keeps the time.
+type shared struct {
+	b      *sharedbudget.Budget
+	limits [numOps]sharedbudget.Limit
+}
+
+func newShared(opts Options) *shared {
+	s := &shared{b: opts.Shared}
+	for op := range numOps {
+		c := opts.budget(op)
+		s.limits[op] = sharedbudget.Limit{Rate: c.Rate, Burst: c.Burst}
+	}
+	return s
+}
+
+func (s *shared) allow(ctx context.Context, region ivs.Region, op Op, _ time.Time) bool {
+	return s.b.Allow(ctx, string(region), op.String(), s.limits[op])
+}
+
+func (s *shared) wait(ctx context.Context, region ivs.Region, op Op, max time.Duration) error {
+	err := s.b.Wait(ctx, string(region), op.String(), s.limits[op], max)
+	if errors.Is(err, sharedbudget.ErrNoToken) {
+		return errBudgetWait
+	}
+	return err
 }
 
 // throttled is the domain error a caller gets when the budget stays spent.

@@ -4,7 +4,9 @@
 //   - a short-lived read cache with per-operation freshness, bounded in size;
 //   - request coalescing: identical concurrent reads make one upstream call;
 //   - a per-region, per-operation call budget (token bucket), well below the
-//     account's 5 TPS that the customer's own backend shares;
+//     account's 5 TPS that the customer's own backend shares; this
+//     replica's own by default, or shared by all replicas through Redis
+//     (Options.Shared, internal/sharedbudget);
 //   - stale-if-error and stale-if-over-budget, recorded with ivs.MarkStale so
 //     that pages can say their data is not fresh;
 //   - invalidation after the console's own writes.

@@ -98,7 +98,7 @@ func (s *Service) flight(ctx context.Context, k string, sc scope, gen uint64, fe
 			}
 		}
 	}
-	if !s.budget.allow(sc.region, op, now) {
+	if !s.budget.allow(ctx, sc.region, op, now) {
 		if stale != nil {
 			c.overBudget.Inc()
 			return result{v: stale.v, at: stale.at, stale: true}, nil

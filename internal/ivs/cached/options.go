@@ -3,6 +3,8 @@ package cached
 import (
 	"math"
 	"time"
+
+	"github.com/greenroom-dev/greenroom/internal/sharedbudget"
 )
 
 // Op is an upstream operation: the unit of freshness, call budget and metrics.
@@ -100,6 +102,13 @@ type Options struct {
 	// Budget applies to every operation; Budgets overrides it per operation.
 	Budget  Budget
 	Budgets map[Op]Budget
+	// Shared, when set, takes every token from a budget shared with the
+	// other replicas through Redis (one sharedbudget.Budget per pool: the
+	// pages' and the watcher's). Budget and Budgets are then the whole
+	// cluster's, and while Redis fails each replica spends its share of
+	// them (see internal/sharedbudget). Nil: this replica's own token
+	// buckets spend Budget and Budgets alone.
+	Shared *sharedbudget.Budget
 	// ReadWait bounds how long a read with nothing cached waits for the
 	// budget before failing with KindThrottled (up to twice that when many
 	// callers queue at once). Default 2 s.

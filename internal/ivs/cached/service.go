@@ -14,7 +14,7 @@ type Service struct {
 	inner  ivs.Service
 	opts   Options
 	store  *store
-	budget *budget
+	budget limiter
 	group  singleflight.Group
 }
 
@@ -27,7 +27,7 @@ func New(inner ivs.Service, opts Options) *Service {
 		inner:  inner,
 		opts:   opts,
 		store:  newStore(opts.MaxEntries, opts.MaxItems, opts.MaxStale),
-		budget: newBudget(opts),
+		budget: newLimiter(opts),
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 
 // spend takes a token for a caller-initiated call, waiting if needed.
 func (s *Service) spend(ctx context.Context, region ivs.Region, op Op) error {
-	if s.budget.allow(region, op, s.opts.Now()) {
+	if s.budget.allow(ctx, region, op, s.opts.Now()) {
 		return nil
 	}
 	c := &counters[op]
