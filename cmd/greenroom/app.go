@@ -55,7 +55,11 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 	if err != nil {
 		return nil, err
 	}
-	svc := cached.New(raw, cached.Options{Disabled: cfg.CacheOff, Budget: cached.Budget{Rate: cfg.CallRate, Burst: cfg.CallBurst}})
+	bud, err := openBudgets(cfg, a.log)
+	if err != nil {
+		return nil, err
+	}
+	svc := cached.New(raw, cached.Options{Disabled: cfg.CacheOff, Budget: bud.page, Shared: bud.pages})
 
 	authn, err := newAuthenticator(cfg)
 	if err != nil {
@@ -89,7 +93,7 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 	}
 	// The watcher has its own share of the budget and never caches: it is
 	// the one reader of live facts, whatever the number of viewers.
-	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute})
+	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute, Shared: bud.watch})
 	store, err := history.OpenSQLite(cfg.AuditDB)
 	if err != nil {
 		a.close()
