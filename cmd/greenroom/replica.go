@@ -97,4 +97,3 @@ func replicaStatus(cfg *config.Config, l *live, pool *pgxpool.Pool, b *budgets) 
 		return []string{role, store, b.status(cfg)}
 	}
 }
-
