@@ -24,37 +24,13 @@ var _ Log = (*SQLiteLog)(nil)
 // recordTimeout bounds a Record that has lost its caller (see Record).
 const recordTimeout = 15 * time.Second
 
-const schema = `
-CREATE TABLE IF NOT EXISTS audit_events (
-	id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, even after pruning
-	at_us       INTEGER NOT NULL,                  -- unix microseconds, UTC
-	actor       TEXT NOT NULL,
-	role        TEXT NOT NULL DEFAULT '',
-	region      TEXT NOT NULL DEFAULT '',
-	resource    TEXT NOT NULL DEFAULT '',
-	action      TEXT NOT NULL,
-	outcome     TEXT NOT NULL,
-	client_addr TEXT NOT NULL DEFAULT '',
-	request_id  TEXT NOT NULL DEFAULT '',
-	detail      TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS audit_events_actor    ON audit_events (actor, id);
-CREATE INDEX IF NOT EXISTS audit_events_action   ON audit_events (action, id);
-CREATE INDEX IF NOT EXISTS audit_events_resource ON audit_events (resource, id);
-CREATE INDEX IF NOT EXISTS audit_events_at       ON audit_events (at_us);
-`
 
 // OpenSQLite opens (creating if needed, mode 0600) the audit database at
-// path and its schema. Every connection runs with journal_mode=WAL,
-// synchronous=FULL (each commit is fsynced: durable once Record returns)
-// and busy_timeout=5000 ms.
+// path and migrates its schema (see sqlitedb.Open). Every connection runs
+// with journal_mode=WAL, synchronous=FULL (each commit is fsynced: durable
+// once Record returns) and busy_timeout=5000 ms.
 func OpenSQLite(path string) (*SQLiteLog, error) {
-	db, err := sqlitedb.Open(path, "audit", func(ctx context.Context, w *sql.DB) error {
-		if _, err := w.ExecContext(ctx, schema); err != nil {
-			return fmt.Errorf("create schema: %w", err)
-		}
-		return nil
-	})
+	db, err := sqlitedb.Open(path, "audit", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -30,125 +30,20 @@ type SQLiteStore struct {
 
 var _ Store = (*SQLiteStore)(nil)
 
-// schemaVersion is the version of the tables below. A file written by a
-// newer console is refused rather than misread.
-const schemaVersion = 1
-
 // writeTimeout bounds a write that has lost its caller (see Append).
 const writeTimeout = 15 * time.Second
 
-// The tables are prefixed (history_, notify_): the file is the audit log's,
-// and audit owns PRAGMA user_version, so the version lives in a table too.
-const schema = `
-CREATE TABLE IF NOT EXISTS history_schema_version (
-	id      INTEGER PRIMARY KEY CHECK (id = 1),
-	version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS history_transitions (
-	id             INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, even after pruning
-	at_us          INTEGER NOT NULL,                  -- unix microseconds, UTC
-	region         TEXT NOT NULL DEFAULT '',
-	kind           TEXT NOT NULL,
-	subject        TEXT NOT NULL,
-	subject_name   TEXT NOT NULL DEFAULT '',
-	stage_arn      TEXT NOT NULL DEFAULT '',
-	session_id     TEXT NOT NULL DEFAULT '',
-	encoder        TEXT NOT NULL DEFAULT '',
-	participant_id TEXT NOT NULL DEFAULT '',
-	from_state     TEXT NOT NULL DEFAULT '',
-	to_state       TEXT NOT NULL DEFAULT '',
-	cause          TEXT NOT NULL DEFAULT '',
-	detail         TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS history_transitions_subject ON history_transitions (subject, id);
-CREATE INDEX IF NOT EXISTS history_transitions_stage   ON history_transitions (stage_arn, session_id, id);
-CREATE INDEX IF NOT EXISTS history_transitions_kind    ON history_transitions (kind, id);
-CREATE INDEX IF NOT EXISTS history_transitions_at      ON history_transitions (at_us);
-
-CREATE TABLE IF NOT EXISTS history_samples (
-	id         INTEGER PRIMARY KEY,
-	at_us      INTEGER NOT NULL,
-	region     TEXT NOT NULL DEFAULT '',
-	stage_arn  TEXT NOT NULL,
-	session_id TEXT NOT NULL DEFAULT '',
-	connected  INTEGER NOT NULL,
-	publishers INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS history_samples_stage ON history_samples (stage_arn, session_id, at_us);
-CREATE INDEX IF NOT EXISTS history_samples_at    ON history_samples (at_us);
-
--- notify's ledger: one row per transition that raised an alert, so that
--- enqueuing it again records nothing new.
-CREATE TABLE IF NOT EXISTS notify_alerts (
-	transition_id INTEGER PRIMARY KEY, -- the pair transition
-	alert_id      INTEGER NOT NULL,    -- the KindAlert transition recorded for it
-	key           TEXT NOT NULL,
-	status        TEXT NOT NULL,
-	at_us         INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS notify_alerts_at ON notify_alerts (at_us);
-
--- notify's outbox: one row per message and target. A target is known by an
--- opaque id and its host, never by its URL (webhook URLs embed secrets).
-CREATE TABLE IF NOT EXISTS notify_deliveries (
-	id            INTEGER PRIMARY KEY AUTOINCREMENT,
-	transition_id INTEGER NOT NULL,
-	target        TEXT NOT NULL,
-	target_index  INTEGER NOT NULL,
-	target_host   TEXT NOT NULL,
-	key           TEXT NOT NULL,
-	key_name      TEXT NOT NULL DEFAULT '',
-	region        TEXT NOT NULL DEFAULT '',
-	stage_arn     TEXT NOT NULL DEFAULT '',
-	session_id    TEXT NOT NULL DEFAULT '',
-	payload       BLOB NOT NULL,
-	status        TEXT NOT NULL DEFAULT 'pending',
-	attempts      INTEGER NOT NULL DEFAULT 0,
-	created_us    INTEGER NOT NULL,
-	next_us       INTEGER NOT NULL,
-	updated_us    INTEGER NOT NULL,
-	last_error    TEXT NOT NULL DEFAULT '',
-	UNIQUE (transition_id, target)
-);
-CREATE INDEX IF NOT EXISTS notify_deliveries_pending ON notify_deliveries (target, key, id) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS notify_deliveries_created ON notify_deliveries (created_us);
-`
-
 // OpenSQLite opens (creating if needed, mode 0600) the database at path and
-// creates this package's tables in it. Every connection runs with
+// migrates its schema (see sqlitedb.Open). Every connection runs with
 // journal_mode=WAL, synchronous=FULL (each commit is fsynced: durable once
 // Append returns) and busy_timeout=5000 ms, like the audit log's, so both
 // can be open on the same file.
 func OpenSQLite(path string) (*SQLiteStore, error) {
-	db, err := sqlitedb.Open(path, "history", migrate)
+	db, err := sqlitedb.Open(path, "history", nil)
 	if err != nil {
 		return nil, err
 	}
 	return &SQLiteStore{w: db.W, r: db.R}, nil
-}
-
-// migrate creates the tables and checks the version, in one transaction.
-func migrate(ctx context.Context, w *sql.DB) error {
-	tx, err := w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO history_schema_version (id, version) VALUES (1, ?)
-		ON CONFLICT (id) DO NOTHING`, schemaVersion); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	var v int
-	if err := tx.QueryRowContext(ctx, `SELECT version FROM history_schema_version WHERE id = 1`).Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v > schemaVersion {
-		return fmt.Errorf("history tables are version %d, newer than this console knows (%d): run a newer console", v, schemaVersion)
-	}
-	return tx.Commit()
 }
 
 // execer is what inserting needs of a *sql.DB or *sql.Tx.
