@@ -61,9 +61,9 @@ func openPostgres(t testing.TB, url string) *PostgresLog {
 	return l
 }
 
-// each runs f as the subtests sqlite and postgres, each with a log on a
+// both runs f as the subtests sqlite and postgres, each with a log on a
 // new database and a way to open it again.
-func each(t *testing.T, f func(t *testing.T, l store, reopen func() store)) {
+func both(t *testing.T, f func(t *testing.T, l store, reopen func() store)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			open := b.fresh(t)

@@ -34,7 +34,7 @@ func TestSpreadsheetSafe(t *testing.T) {
 }
 
 func TestExportCSV(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		at := time.Date(2026, 2, 3, 4, 5, 6, 7000, time.UTC)
 		tricky := []Event{
 			{Time: at, Actor: "ann@example.com", Role: "operator", Region: "eu-west-1", Resource: "arn:a,b", Action: ActionIngestUpdate,
@@ -93,7 +93,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 }
 
 func TestExportStreams(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		// Insert in one transaction: this test is about reading, not fsyncs.
 		tx, err := l.core().w.Begin()
 		if err != nil {

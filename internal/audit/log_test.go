@@ -19,7 +19,7 @@ func mustRecord(t testing.TB, l store, e Event) Event {
 }
 
 func TestRecordAndQuery(t *testing.T) {
-	each(t, func(t *testing.T, l store, reopen func() store) {
+	both(t, func(t *testing.T, l store, reopen func() store) {
 		ctx := context.Background()
 		at := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
 		in := Event{Time: at, Actor: "ann@example.com", Role: "keyholder", Region: "eu-west-1",
@@ -48,7 +48,7 @@ func TestRecordAndQuery(t *testing.T) {
 }
 
 func TestRecordValidation(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		for _, e := range []Event{
 			{Action: ActionReveal, Outcome: OutcomeSuccess},
 			{Actor: "a", Outcome: OutcomeSuccess},
@@ -62,7 +62,7 @@ func TestRecordValidation(t *testing.T) {
 }
 
 func TestRecordDefaultsTimeAndSurvivesCancel(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel() // the client hung up after the action was done
 		before := time.Now().Add(-time.Second)
@@ -77,7 +77,7 @@ func TestRecordDefaultsTimeAndSurvivesCancel(t *testing.T) {
 }
 
 func TestRecordMasksStreamKeys(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		key := "rt_123456789012_us-west-2_AbCdEf123456_GhIjKlMnOpQrStUv"
 		e := mustRecord(t, l, Event{Actor: "a", Action: ActionReveal, Outcome: Failure("upstream said " + key),
 			Detail: "key=" + key + " and " + key})
@@ -114,7 +114,7 @@ func seed(t testing.TB, l store, n int, start time.Time) []Event {
 }
 
 func TestQueryFilters(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		all := seed(t, l, 60, start)
 		tests := []struct {
@@ -162,7 +162,7 @@ func TestQueryFilters(t *testing.T) {
 }
 
 func TestQueryPaging(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		all := seed(t, l, 23, time.Now().Add(-time.Hour))
 		var seen []int64
 		f := Filter{Limit: 5}

@@ -7,7 +7,7 @@ import (
 )
 
 func TestPrune(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		now := time.Now()
 		old := seed(t, l, 10, now.Add(-48*time.Hour))
 		recent := seed(t, l, 3, now.Add(-time.Hour))
@@ -28,7 +28,7 @@ func TestPrune(t *testing.T) {
 }
 
 func TestPruneInBatches(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		tx, _ := l.core().w.Begin()
 		for i := range pruneBatch*2 + 10 {
 			if _, err := tx.Exec(l.core().q(`INSERT INTO audit_events (at_us, actor, action, outcome) VALUES (?, 'a', 'x', 'success')`), i); err != nil {
@@ -46,7 +46,7 @@ func TestPruneInBatches(t *testing.T) {
 }
 
 func TestRunRetention(t *testing.T) {
-	each(t, func(t *testing.T, l store, _ func() store) {
+	both(t, func(t *testing.T, l store, _ func() store) {
 		seed(t, l, 4, time.Now().Add(-10*time.Hour))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
