@@ -147,10 +147,12 @@ func TestPostgresDurableAcrossServerCrash(t *testing.T) {
 	ctx := context.Background()
 	acked := map[int64]string{}
 	crashed := make(chan error, 1)
-	for i := range 100_000 {
+	var burstErr error
+	for i := range 100_000 { // bounded; the crash ends it long before
 		e, err := l.Append(ctx, Event{Actor: "burst@example.com", Action: ActionIngestUpdate,
 			Outcome: OutcomeSuccess, RequestID: "req-" + strconv.Itoa(i)})
 		if err != nil {
+			burstErr = err
 			break
 		}
 		acked[e.ID] = e.RequestID
@@ -185,8 +187,8 @@ func TestPostgresDurableAcrossServerCrash(t *testing.T) {
 			t.Errorf("acknowledged event %d (%s) lost in the crash", id, req)
 		}
 	}
-	if len(acked) <= 300 {
-		t.Errorf("only %d events acknowledged: the crash did not come mid-burst", len(acked))
+	if burstErr == nil {
+		t.Error("the burst ended without the crash interrupting it")
 	}
 	t.Logf("%d events acknowledged, %d stored after the crash", len(acked), len(stored))
 }
