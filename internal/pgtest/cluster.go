@@ -104,9 +104,11 @@ func postgresUser() (*syscall.Credential, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
 }
 
-// command runs a server binary as the cluster's user. Pdeathsig ends the
-// server (SIGQUIT: immediate shutdown) if the test binary dies without
-// stopping it, for example on a panic.
+// command runs a server binary as the cluster's user (set directly rather
+// than through runuser, so that signals and Pdeathsig reach the server
+// itself). Pdeathsig ends the server (SIGQUIT: immediate shutdown) if the
+// test binary dies without stopping it, on a panic or a SIGKILL; its
+// temporary directory is then left behind.
 func (c *Cluster) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = c.dir
