@@ -66,12 +66,12 @@ func prepare(t Transition, now time.Time) (Transition, error) {
 }
 
 // transitionsLock is the PostgreSQL advisory lock key of insertTransition
-// ("greenroom history" in ASCII).
+// ("grnhisto" in ASCII).
 const transitionsLock int64 = 0x67726e686973746f
 
-// insertTransition inserts a prepared t, in transaction x, and sets its ID: RETURNING on
-// PostgreSQL; LastInsertId on SQLite, exact there: there is a single
-// writer connection.
+// insertTransition inserts a prepared t, in transaction x, and sets its
+// ID: RETURNING on PostgreSQL; LastInsertId on SQLite, exact there: there
+// is a single writer connection.
 func (s *sqlStore) insertTransition(ctx context.Context, x execer, t *Transition) error {
 	const insert = `INSERT INTO history_transitions
 		(at_us, region, kind, subject, subject_name, stage_arn, session_id, encoder, participant_id,
@@ -83,7 +83,8 @@ func (s *sqlStore) insertTransition(ctx context.Context, x execer, t *Transition
 		// Serialise transactions that add transitions, as SQLite's single
 		// writer does: ids then follow commit order (a later transition
 		// never has a smaller id, which RecallProtection and paging rely
-		// on) and one Append's rows are adjacent. Held until commit.
+		// on) and one Append's rows are adjacent. Held until commit; taking
+		// it again in the same transaction is free.
 		if _, err := x.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, transitionsLock); err != nil {
 			return err
 		}
