@@ -20,9 +20,9 @@ const flushEvery = 256
 // Export writes matching events as CSV, oldest first (see Log.Export).
 // Rows are read and written one at a time; memory does not grow with the
 // number of events.
-func (l *SQLiteLog) Export(ctx context.Context, f Filter, w io.Writer) error {
+func (l *sqlLog) Export(ctx context.Context, f Filter, w io.Writer) error {
 	where, args := f.where()
-	rows, err := l.r.QueryContext(ctx, "SELECT "+columns+" FROM audit_events WHERE "+where+" ORDER BY id", args...)
+	rows, err := l.r.QueryContext(ctx, l.q("SELECT "+columns+" FROM audit_events WHERE "+where+" ORDER BY id"), args...)
 	if err != nil {
 		return fmt.Errorf("audit: export: %w", err)
 	}

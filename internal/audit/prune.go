@@ -13,11 +13,11 @@ import (
 const pruneBatch = 5000
 
 // Prune deletes events older than before, in batches (see Log.Prune).
-func (l *SQLiteLog) Prune(ctx context.Context, before time.Time) (int64, error) {
+func (l *sqlLog) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for {
-		res, err := l.w.ExecContext(ctx, `DELETE FROM audit_events WHERE id IN
-			(SELECT id FROM audit_events WHERE at_us < ? ORDER BY id LIMIT ?)`, before.UnixMicro(), pruneBatch)
+		res, err := l.w.ExecContext(ctx, l.q(`DELETE FROM audit_events WHERE id IN
+			(SELECT id FROM audit_events WHERE at_us < ? ORDER BY id LIMIT ?)`), before.UnixMicro(), pruneBatch)
 		if err != nil {
 			return total, fmt.Errorf("audit: prune: %w", err)
 		}

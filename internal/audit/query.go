@@ -53,7 +53,7 @@ func (f Filter) where() (string, []any) {
 
 // Query returns a page of events, newest first (see Log.Query). Paging is
 // by id (keyset), so pages stay stable while new events arrive.
-func (l *SQLiteLog) Query(ctx context.Context, f Filter) ([]Event, string, error) {
+func (l *sqlLog) Query(ctx context.Context, f Filter) ([]Event, string, error) {
 	where, args := f.where()
 	if f.Cursor != "" {
 		before, err := decodeCursor(f.Cursor)
@@ -66,7 +66,7 @@ func (l *SQLiteLog) Query(ctx context.Context, f Filter) ([]Event, string, error
 	limit := f.limit()
 	args = append(args, limit+1) // one more tells whether there is a next page
 	rows, err := l.r.QueryContext(ctx,
-		"SELECT "+columns+" FROM audit_events WHERE "+where+" ORDER BY id DESC LIMIT ?", args...)
+		l.q("SELECT "+columns+" FROM audit_events WHERE "+where+" ORDER BY id DESC LIMIT ?"), args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("audit: query: %w", err)
 	}

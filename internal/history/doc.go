@@ -10,9 +10,10 @@
 // synchronous=FULL, so a transition whose Append returned nil survives a
 // crash or a power cut. Samples are cheaper and less precious: AddSample
 // queues them in memory and they reach the disk in batches, within a
-// second.
+// second. OpenPostgres gives the same Store over PostgreSQL (a pool from
+// pgdb.Open), which several console replicas share.
 //
-// SQLiteStore is also internal/notify's durable outbox (EnqueueAlert,
+// Both stores are also internal/notify's durable outbox (EnqueueAlert,
 // DueDeliveries, UpdateDelivery), so that an alert and its deliveries are
 // queued in the same transaction.
 //

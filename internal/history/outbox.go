@@ -55,7 +55,7 @@ const deliveryColumns = `id, transition_id, target, target_index, target_host, k
 //
 // It returns the alert as stored and the number of new deliveries. Like
 // Append, it ignores cancellation of ctx, within its own timeout.
-func (s *SQLiteStore) EnqueueAlert(ctx context.Context, source int64, alert Transition, ds []Delivery) (Transition, int, error) {
+func (s *sqlStore) EnqueueAlert(ctx context.Context, source int64, alert Transition, ds []Delivery) (Transition, int, error) {
 	if source <= 0 {
 		return Transition{}, 0, fmt.Errorf("%w: an alert needs the id of its transition", ErrInvalidTransition)
 	}
@@ -75,8 +75,8 @@ func (s *SQLiteStore) EnqueueAlert(ctx context.Context, source int64, alert Tran
 	}
 	defer tx.Rollback()
 
-	res, err := tx.ExecContext(ctx, `INSERT INTO notify_alerts (transition_id, alert_id, key, status, at_us)
-		VALUES (?, 0, ?, ?, ?) ON CONFLICT (transition_id) DO NOTHING`,
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notify_alerts (transition_id, alert_id, key, status, at_us)
+		VALUES (?, 0, ?, ?, ?) ON CONFLICT (transition_id) DO NOTHING`),
 		source, alert.Subject, alert.To, alert.Time.UnixMicro())
 	if err != nil {
 		return Transition{}, 0, fmt.Errorf("history: enqueue alert: %w", err)
@@ -84,10 +84,10 @@ func (s *SQLiteStore) EnqueueAlert(ctx context.Context, source int64, alert Tran
 	if n, err := res.RowsAffected(); err != nil {
 		return Transition{}, 0, fmt.Errorf("history: enqueue alert: %w", err)
 	} else if n == 1 {
-		if err := insertTransition(ctx, tx, &alert); err != nil {
+		if err := s.insertTransition(ctx, tx, &alert); err != nil {
 			return Transition{}, 0, fmt.Errorf("history: enqueue alert: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE notify_alerts SET alert_id = ? WHERE transition_id = ?`,
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE notify_alerts SET alert_id = ? WHERE transition_id = ?`),
 			alert.ID, source); err != nil {
 			return Transition{}, 0, fmt.Errorf("history: enqueue alert: %w", err)
 		}
@@ -106,11 +106,11 @@ func (s *SQLiteStore) EnqueueAlert(ctx context.Context, source int64, alert Tran
 		if next.IsZero() {
 			next = created
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO notify_deliveries
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notify_deliveries
 			(transition_id, target, target_index, target_host, key, key_name, region, stage_arn, session_id,
 			 payload, status, attempts, created_us, next_us, updated_us)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
-			ON CONFLICT (transition_id, target) DO NOTHING`,
+			ON CONFLICT (transition_id, target) DO NOTHING`),
 			source, d.Target, d.TargetIndex, d.TargetHost, d.Key, ivs.RedactStreamKeys(d.KeyName),
 			d.Region, d.StageARN, d.SessionID, []byte(ivs.RedactStreamKeys(string(d.Payload))),
 			created.UnixMicro(), next.UnixMicro(), now.UnixMicro())
@@ -138,7 +138,8 @@ const pendingHead = `d.target = ? AND d.status = 'pending' AND NOT EXISTS
 // DueDeliveries returns, oldest first, up to limit pending deliveries to
 // target that are due at now and are the oldest pending delivery of their
 // key to that target; and when the earliest other such delivery falls due
-// (zero when there is none).
+// (zero when there is none). It only reads: one process runs one
+// notifier over an SQLite file (PostgresStore's claims several).
 func (s *SQLiteStore) DueDeliveries(ctx context.Context, target string, now time.Time, limit int) ([]Delivery, time.Time, error) {
 	if limit <= 0 {
 		limit = 100
@@ -166,12 +167,12 @@ func (s *SQLiteStore) DueDeliveries(ctx context.Context, target string, now time
 
 // Deliveries returns up to limit deliveries (default 100), newest first;
 // only those in status when it is not "".
-func (s *SQLiteStore) Deliveries(ctx context.Context, status string, limit int) ([]Delivery, error) {
+func (s *sqlStore) Deliveries(ctx context.Context, status string, limit int) ([]Delivery, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM notify_deliveries
-		WHERE ? = '' OR status = ? ORDER BY id DESC LIMIT ?`, status, status, limit)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+deliveryColumns+` FROM notify_deliveries
+		WHERE ? = '' OR status = ? ORDER BY id DESC LIMIT ?`), status, status, limit)
 	if err != nil {
 		return nil, fmt.Errorf("history: deliveries: %w", err)
 	}
@@ -206,7 +207,7 @@ func scanDeliveries(rows *sql.Rows) ([]Delivery, error) {
 // d's Status, Attempts, NextAttempt and LastError; and appends note (a
 // KindNotification transition), when not nil, in the same transaction. It
 // returns ErrNotPending if the delivery is no longer pending.
-func (s *SQLiteStore) UpdateDelivery(ctx context.Context, d Delivery, note *Transition) error {
+func (s *sqlStore) UpdateDelivery(ctx context.Context, d Delivery, note *Transition) error {
 	switch d.Status {
 	case DeliveryPending, DeliveryDelivered, DeliveryFailed:
 	default:
@@ -227,9 +228,11 @@ func (s *SQLiteStore) UpdateDelivery(ctx context.Context, d Delivery, note *Tran
 		return fmt.Errorf("history: update delivery: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE notify_deliveries
-		SET status = ?, attempts = ?, next_us = ?, updated_us = ?, last_error = ?
-		WHERE id = ? AND status = 'pending'`,
+	set := `status = ?, attempts = ?, next_us = ?, updated_us = ?, last_error = ?`
+	if s.pg {
+		set += `, claimed_by = '', claim_until_us = 0` // the attempt is over: any replica may take the next one
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE notify_deliveries SET `+set+` WHERE id = ? AND status = 'pending'`),
 		d.Status, d.Attempts, d.NextAttempt.UnixMicro(), now.UnixMicro(), ivs.RedactStreamKeys(d.LastError), d.ID)
 	if err != nil {
 		return fmt.Errorf("history: update delivery: %w", err)
@@ -240,7 +243,7 @@ func (s *SQLiteStore) UpdateDelivery(ctx context.Context, d Delivery, note *Tran
 		return fmt.Errorf("%w (delivery %d)", ErrNotPending, d.ID)
 	}
 	if note != nil {
-		if err := insertTransition(ctx, tx, &n); err != nil {
+		if err := s.insertTransition(ctx, tx, &n); err != nil {
 			return fmt.Errorf("history: update delivery: %w", err)
 		}
 	}

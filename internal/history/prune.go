@@ -16,7 +16,7 @@ const pruneBatch = 5000
 // reports how many (see Store.Prune). It also deletes notify's ledger rows
 // and outbox deliveries created before then, whatever their state: by
 // then notify has long given up on a delivery (24 h).
-func (s *SQLiteStore) Prune(ctx context.Context, before time.Time) (int64, error) {
+func (s *sqlStore) Prune(ctx context.Context, before time.Time) (int64, error) {
 	cut := before.UnixMicro()
 	var total int64
 	for _, q := range []struct{ table, col string }{
@@ -32,7 +32,7 @@ func (s *SQLiteStore) Prune(ctx context.Context, before time.Time) (int64, error
 		stmt := fmt.Sprintf(`DELETE FROM %[1]s WHERE %[3]s IN
 			(SELECT %[3]s FROM %[1]s WHERE %[2]s < ? ORDER BY %[3]s LIMIT ?)`, q.table, q.col, key)
 		for {
-			res, err := s.w.ExecContext(ctx, stmt, cut, pruneBatch)
+			res, err := s.w.ExecContext(ctx, s.q(stmt), cut, pruneBatch)
 			if err != nil {
 				return total, fmt.Errorf("history: prune %s: %w", q.table, err)
 			}

@@ -56,11 +56,11 @@ func (f Filter) where() (string, []any) {
 // Paging is by id (keyset): pass the last ID of a page as the next
 // Filter.Before. Order is the order of recording; Time, the watcher's
 // knowledge of when it happened, may disagree by a little.
-func (s *SQLiteStore) Query(ctx context.Context, f Filter) ([]Transition, error) {
+func (s *sqlStore) Query(ctx context.Context, f Filter) ([]Transition, error) {
 	where, args := f.where()
 	args = append(args, f.limit())
 	rows, err := s.r.QueryContext(ctx,
-		"SELECT "+transitionColumns+" FROM history_transitions WHERE "+where+" ORDER BY id DESC LIMIT ?", args...)
+		s.q("SELECT "+transitionColumns+" FROM history_transitions WHERE "+where+" ORDER BY id DESC LIMIT ?"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: query: %w", err)
 	}

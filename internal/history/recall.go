@@ -13,10 +13,12 @@ import (
 // Options.Recall: a restarted watcher compares its first sweep with it, so
 // that it neither repeats nor misses a transition. A configuration whose
 // transitions were all pruned is absent.
-func (s *SQLiteStore) RecallProtection(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error) {
-	// SQLite gives the bare column to_state from the row holding MAX(id).
-	rows, err := s.r.QueryContext(ctx, `SELECT subject, to_state, MAX(id) FROM history_transitions
-		WHERE kind = ? AND region = ? GROUP BY subject`, string(KindPair), string(region))
+func (s *sqlStore) RecallProtection(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error) {
+	// The row of each subject's highest id (both databases: no SQLite bare
+	// column from MAX).
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT t.subject, t.to_state, t.id FROM history_transitions t
+		JOIN (SELECT MAX(id) AS id FROM history_transitions WHERE kind = ? AND region = ? GROUP BY subject) m
+		ON t.id = m.id`), string(KindPair), string(region))
 	if err != nil {
 		return nil, fmt.Errorf("history: recall protection in %s: %w", region, err)
 	}

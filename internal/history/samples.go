@@ -31,7 +31,7 @@ const (
 // before Samples and Close read or close. Time is filled in if zero. An
 // error from a full batch means it could not be written yet: the samples
 // stay queued.
-func (s *SQLiteStore) AddSample(ctx context.Context, smp Sample) error {
+func (s *sqlStore) AddSample(ctx context.Context, smp Sample) error {
 	if smp.StageARN == "" || smp.Connected < 0 || smp.Publishers < 0 {
 		return fmt.Errorf("%w: a stage and non-negative counts are required", ErrInvalidSample)
 	}
@@ -65,7 +65,7 @@ func (s *SQLiteStore) AddSample(ctx context.Context, smp Sample) error {
 
 // flushLater is the timer's flush; failures are logged, and the samples
 // stay queued for the next try.
-func (s *SQLiteStore) flushLater() {
+func (s *sqlStore) flushLater() {
 	if err := s.flushSamples(context.Background()); err != nil {
 		slog.Error("history: writing chart samples failed", "error", err)
 	}
@@ -73,7 +73,7 @@ func (s *SQLiteStore) flushLater() {
 
 // flushSamples writes the queued samples in one transaction. On failure
 // they are queued again, ahead of any that arrived meanwhile.
-func (s *SQLiteStore) flushSamples(ctx context.Context) error {
+func (s *sqlStore) flushSamples(ctx context.Context) error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
 	s.mu.Lock()
@@ -102,7 +102,7 @@ func (s *SQLiteStore) flushSamples(ctx context.Context) error {
 	return err
 }
 
-func (s *SQLiteStore) writeSamples(ctx context.Context, batch []Sample) error {
+func (s *sqlStore) writeSamples(ctx context.Context, batch []Sample) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -110,8 +110,8 @@ func (s *SQLiteStore) writeSamples(ctx context.Context, batch []Sample) error {
 		return fmt.Errorf("history: write samples: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO history_samples
-		(at_us, region, stage_arn, session_id, connected, publishers) VALUES (?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO history_samples
+		(at_us, region, stage_arn, session_id, connected, publishers) VALUES (?, ?, ?, ?, ?, ?)`))
 	if err != nil {
 		return fmt.Errorf("history: write samples: %w", err)
 	}
@@ -131,7 +131,7 @@ func (s *SQLiteStore) writeSamples(ctx context.Context, batch []Sample) error {
 // Samples returns a session's points at or after since, oldest first (see
 // Store.Samples): at most the newest 20,000. Queued samples are written
 // first, so a point added just before is there.
-func (s *SQLiteStore) Samples(ctx context.Context, stageARN, sessionID string, since time.Time) ([]Sample, error) {
+func (s *sqlStore) Samples(ctx context.Context, stageARN, sessionID string, since time.Time) ([]Sample, error) {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
@@ -145,10 +145,10 @@ func (s *SQLiteStore) Samples(ctx context.Context, stageARN, sessionID string, s
 	if !since.IsZero() {
 		sinceUS = since.UnixMicro()
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT at_us, region, stage_arn, session_id, connected, publishers
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT at_us, region, stage_arn, session_id, connected, publishers
 		FROM (SELECT * FROM history_samples WHERE stage_arn = ? AND session_id = ? AND at_us >= ?
-		      ORDER BY at_us DESC, id DESC LIMIT ?)
-		ORDER BY at_us, id`, stageARN, sessionID, sinceUS, maxSamples)
+		      ORDER BY at_us DESC, id DESC LIMIT ?) AS newest
+		ORDER BY at_us, id`), stageARN, sessionID, sinceUS, maxSamples)
 	if err != nil {
 		return nil, fmt.Errorf("history: samples: %w", err)
 	}

@@ -21,7 +21,8 @@ import (
 )
 
 // Store is what the Notifier needs of the history store: reading alert
-// history and the durable outbox. history.SQLiteStore implements it.
+// history and the durable outbox. history.SQLiteStore and
+// history.PostgresStore implement it.
 type Store interface {
 	Query(ctx context.Context, f history.Filter) ([]history.Transition, error)
 	EnqueueAlert(ctx context.Context, source int64, alert history.Transition, ds []history.Delivery) (history.Transition, int, error)
@@ -29,7 +30,10 @@ type Store interface {
 	UpdateDelivery(ctx context.Context, d history.Delivery, note *history.Transition) error
 }
 
-var _ Store = (*history.SQLiteStore)(nil)
+var (
+	_ Store = (*history.SQLiteStore)(nil)
+	_ Store = (*history.PostgresStore)(nil)
+)
 
 // Options tune a Notifier. Zero values take the defaults.
 type Options struct {

@@ -1,22 +1,33 @@
 // Package sqlitedb opens the console's embedded SQLite database the one way
 // every store in it (the audit log, the board's history) needs: a file only
 // its owner reads, WAL so readers never wait for the writer, every commit
-// fsynced, one writer connection and a small read-only pool. It also runs
-// their retention.
+// fsynced, one writer connection and a small read-only pool. It migrates
+// the schema of all of them (goose, migrations/) and runs their retention.
 package sqlitedb
 
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/migrate"
+	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // pure-Go driver "sqlite"
 )
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrSchemaTooNew is matched by Open's error for a file migrated by a newer
+// console (see migrate.TooNewError).
+var ErrSchemaTooNew = migrate.ErrSchemaTooNew
 
 // DB is a database's writer (exactly one connection: SQLite has one writer
 // anyway) and its read-only pool.
@@ -24,8 +35,9 @@ type DB struct {
 	W, R *sql.DB
 }
 
-// Open opens (creating if needed, mode 0600) the database at path and runs
-// setup on the writer (the caller's schema). Every connection runs with
+// Open opens (creating if needed, mode 0600) the database at path, brings
+// its schema up to date (every store's tables: one file, one version) and
+// then runs setup, if not nil, on the writer. Every connection runs with
 // journal_mode=WAL, synchronous=FULL (durable once a commit returns) and
 // busy_timeout=5000 ms, so several stores can share the file. who names the
 // store in errors ("audit", "history").
@@ -54,9 +66,16 @@ func Open(path, who string, setup func(ctx context.Context, w *sql.DB) error) (*
 	w.SetConnMaxLifetime(0)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := setup(ctx, w); err != nil {
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := migrate.Up(ctx, goose.DialectSQLite3, w, sub); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%s: %s: %w", who, path, err)
+	}
+	if setup != nil {
+		if err := setup(ctx, w); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("%s: %s: %w", who, path, err)
+		}
 	}
 	var mode string
 	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
