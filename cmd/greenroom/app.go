@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -19,7 +20,6 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/auth"
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/emulator"
-	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 	"github.com/greenroom-dev/greenroom/internal/ivs/awssdk"
 	"github.com/greenroom-dev/greenroom/internal/ivs/cached"
@@ -67,7 +67,15 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, err
 	}
 	a.closers = append(a.closers, func() { _ = auth.Close(authn) })
-	auditLog, closeAudit, err := openAudit(ctx, cfg, a.log)
+	pool, err := openStore(ctx, cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if pool != nil {
+		a.closers = append(a.closers, pool.Close)
+	}
+	auditLog, closeAudit, err := openAudit(ctx, cfg, pool, a.log)
 	if err != nil {
 		a.close()
 		return nil, err
@@ -94,12 +102,16 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 	// The watcher has its own share of the budget and never caches: it is
 	// the one reader of live facts, whatever the number of viewers.
 	watchSvc := cached.New(raw, cached.Options{Disabled: true, Budget: cached.Budget{Rate: cfg.WatchRate, Burst: 1}, ReadWait: time.Minute, Shared: bud.watch})
-	store, err := history.OpenSQLite(cfg.AuditDB)
+	if cfg.ReplicaID == "" {
+		host, _ := os.Hostname()
+		cfg.ReplicaID = host + ":" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	}
+	store, err := openHistory(ctx, cfg, pool)
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("-audit-db (GREENROOM_AUDIT_DB): the board's history: %v", err)
+		return nil, err
 	}
-	if a.live, err = openLive(cfg, store, nil, watchSvc, consoleURL, a.log); err != nil {
+	if a.live, err = openLive(cfg, store, pool, watchSvc, consoleURL, a.log); err != nil {
 		_ = store.Close()
 		a.close()
 		return nil, err
@@ -125,6 +137,7 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		SecureCookies:  cfg.CookieSecure,
 		Live:           a.live.model,
 		History:        a.live.history,
+		Replica:        replicaStatus(cfg, a.live, pool, bud),
 	})
 	return a, nil
 }

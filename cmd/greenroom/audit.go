@@ -6,14 +6,24 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/greenroom-dev/greenroom/internal/audit"
 	"github.com/greenroom-dev/greenroom/internal/config"
+	"github.com/greenroom-dev/greenroom/internal/history"
+	"github.com/greenroom-dev/greenroom/internal/pgdb"
 )
 
-// openAudit opens the audit log and starts its retention.
-func openAudit(ctx context.Context, cfg *config.Config, log *slog.Logger) (*audit.SQLiteLog, func(), error) {
-	l, err := audit.OpenSQLite(cfg.AuditDB)
-	if err != nil {
+// openAudit opens the audit log (in PostgreSQL when pool is set, else the
+// SQLite file) and starts its retention.
+func openAudit(ctx context.Context, cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (audit.Log, func(), error) {
+	var l audit.Log
+	var err error
+	if pool != nil {
+		if l, err = audit.OpenPostgres(ctx, pool); err != nil {
+			return nil, nil, fmt.Errorf("-database (GREENROOM_DATABASE): the audit log: %v", err)
+		}
+	} else if l, err = audit.OpenSQLite(cfg.AuditDB); err != nil {
 		return nil, nil, fmt.Errorf("-audit-db (GREENROOM_AUDIT_DB): %v", err)
 	}
 	rctx, cancel := context.WithCancel(ctx)
@@ -25,4 +35,33 @@ func openAudit(ctx context.Context, cfg *config.Config, log *slog.Logger) (*audi
 		}()
 	}
 	return l, func() { cancel(); _ = l.Close() }, nil
+}
+
+// openStore connects to the shared PostgreSQL database and migrates it
+// (nil without -database: one replica on SQLite).
+func openStore(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
+	if cfg.Database == "" {
+		return nil, nil
+	}
+	pool, err := pgdb.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, fmt.Errorf("-database (GREENROOM_DATABASE): %v", err)
+	}
+	return pool, nil
+}
+
+// openHistory opens the board's history where the audit log is.
+func openHistory(ctx context.Context, cfg *config.Config, pool *pgxpool.Pool) (historyStore, error) {
+	if pool != nil {
+		s, err := history.OpenPostgres(ctx, pool)
+		if err != nil {
+			return nil, fmt.Errorf("-database (GREENROOM_DATABASE): the board's history: %v", err)
+		}
+		return s, nil
+	}
+	s, err := history.OpenSQLite(cfg.AuditDB)
+	if err != nil {
+		return nil, fmt.Errorf("-audit-db (GREENROOM_AUDIT_DB): the board's history: %v", err)
+	}
+	return s, nil
 }

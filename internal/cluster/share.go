@@ -101,31 +101,32 @@ func Follow(ctx context.Context, pool *pgxpool.Pool, model *watch.Model, self st
 const reloadEvery = 5 * time.Second
 
 func follow(ctx context.Context, pool *pgxpool.Pool, model *watch.Model, self string) error {
-	conn, err := pool.Acquire(ctx)
+	pc, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	// LISTEN belongs to this session: do not hand it back to the pool.
-	defer conn.Hijack().Close(context.Background())
+	// LISTEN belongs to this session: take it out of the pool for good.
+	conn := pc.Hijack()
+	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return err
 	}
-	if err := load(ctx, conn.Conn(), model, self, ""); err != nil {
+	if err := load(ctx, conn, model, self, ""); err != nil {
 		return err
 	}
 	for {
 		wctx, cancel := context.WithTimeout(ctx, reloadEvery)
-		n, err := conn.Conn().WaitForNotification(wctx)
+		n, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded):
-			err = load(ctx, conn.Conn(), model, self, "")
+			err = load(ctx, conn, model, self, "")
 		case err != nil:
 			return err
 		default:
-			err = load(ctx, conn.Conn(), model, self, n.Payload)
+			err = load(ctx, conn, model, self, n.Payload)
 		}
 		if err != nil {
 			return err
