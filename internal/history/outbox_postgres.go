@@ -12,10 +12,11 @@ import (
 
 // claimLease is how long a delivery handed out by DueDeliveries stays with
 // the store that asked, unless its attempt is recorded first: longer than
-// a notifier takes over a batch (50 attempts of at most 5 s each). If that
+// a notifier takes over a batch (10 attempts of at most 5 s each). If that
 // replica dies, its claims lapse and another replica's notifier takes the
-// deliveries over.
-const claimLease = 5 * time.Minute
+// deliveries over: an alert caught mid-delivery by a crash is late by at
+// most this, not lost.
+const claimLease = time.Minute
 
 // pendingHeadPG is pendingHead with the target as $1.
 var pendingHeadPG = strings.Replace(pendingHead, "?", "$1", 1)

@@ -99,11 +99,11 @@ func TestPostgresDueDeliveryClaims(t *testing.T) {
 	}
 
 	d := mine[0]
-	d.Attempts, d.NextAttempt, d.LastError = 1, now.Add(time.Minute), "HTTP 503"
+	d.Attempts, d.NextAttempt, d.LastError = 1, now.Add(claimLease/2), "HTTP 503"
 	if err := a.UpdateDelivery(ctx, d, nil); err != nil {
 		t.Fatal(err)
 	}
-	if due, _, _ := b.DueDeliveries(ctx, "t1", now.Add(time.Minute), 10); len(due) != 3 || due[0].ID != d.ID {
+	if due, _, _ := b.DueDeliveries(ctx, "t1", now.Add(claimLease/2), 10); len(due) != 3 || due[0].ID != d.ID {
 		t.Fatalf("b after a's attempt: %v", deliveryIDs(due))
 	}
 	if due, _, _ := b.DueDeliveries(ctx, "t1", now.Add(claimLease), 10); len(due) != 4 {

@@ -270,7 +270,9 @@ func (n *Notifier) Run(ctx context.Context) error {
 }
 
 const (
-	batchSize    = 50
+	// batchSize keeps a batch's attempts (at most AttemptTimeout each)
+	// within the shared store's claim lease (history.claimLease).
+	batchSize    = 10
 	idlePoll     = time.Minute     // in case a wake-up was missed
 	storeBackoff = 2 * time.Second // after the store failed
 )
