@@ -6,7 +6,7 @@ NPM   ?= npm
 CHROMIUM ?= /usr/bin/chromium
 PG_BIN   ?= /usr/lib/postgresql/15/bin
 
-.PHONY: docs run build assets generate check-generated vet lint test test-go test-browser bench bench-go load soak fuzz deps-npm deps-system clean
+.PHONY: docs run build assets generate check-generated vet lint test test-go test-browser bench bench-go bench-ha load soak fuzz deps-npm deps-system clean
 
 ## run: start the console on the embedded IVS emulator at http://127.0.0.1:8080
 run:
@@ -73,10 +73,16 @@ test-browser: deps-npm deps-system build
 	CHROMIUM=$(CHROMIUM) $(NPM) run --silent test:browser
 
 ## bench: Go benchmarks of the hot paths, then the load benchmark (see README)
-bench: bench-go load
+bench: bench-go load bench-ha
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/... ./web/... ./views/...
+
+## bench-ha: three replicas behind nginx with PostgreSQL and Redis, 200 viewers:
+## IVS calls of one replica against three, the take-over, durability
+bench-ha: deps-system
+	GREENROOM_HA_VIEWERS=200 GREENROOM_TEST_REQUIRE_SERVERS=1 GREENROOM_TEST_PG_BIN=$(PG_BIN) \
+		$(GO) test -count=1 -run '^TestThreeReplicasBehindNginx$$' -v ./cmd/greenroom/ | grep -E '^(---|\s+ha_test|ok|FAIL|PASS)'
 
 load: build
 	$(GO) run ./cmd/loadtest $(if $(LOADARGS),$(LOADARGS),-baseline -viewers-compare 20 -board)

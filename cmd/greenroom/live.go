@@ -13,6 +13,7 @@ import (
 	"github.com/greenroom-dev/greenroom/internal/config"
 	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
+	"github.com/greenroom-dev/greenroom/internal/metrics"
 	"github.com/greenroom-dev/greenroom/internal/notify"
 	"github.com/greenroom-dev/greenroom/internal/watch"
 )
@@ -60,6 +61,8 @@ func openLive(cfg *config.Config, store historyStore, pool *pgxpool.Pool, svc iv
 // as it runs; several elect one and the others mirror its model.
 func (l *live) run(ctx context.Context) {
 	if l.elector == nil {
+		metrics.Leader.Set(1)
+		defer metrics.Leader.Set(0)
 		l.lead(ctx)
 		return
 	}
