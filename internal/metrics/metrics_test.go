@@ -17,6 +17,7 @@ func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
 	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
 	CallBudgetShared.WithLabelValues("pages").Set(1)
 	CallBudgetFallbacks.WithLabelValues("pages").Add(0)
+	SharedModelAge.WithLabelValues("us-east-1").Set(0)
 	touchWatcherGauges()
 	families, err := Registry.Gather()
 	if err != nil {
@@ -86,6 +87,7 @@ func TestAlertRulesNameRealMetrics(t *testing.T) {
 	BudgetWaits.WithLabelValues("ListStages", "waited").Inc()
 	CallBudgetShared.WithLabelValues("pages").Set(1)
 	CallBudgetFallbacks.WithLabelValues("pages").Add(0)
+	SharedModelAge.WithLabelValues("us-east-1").Set(0)
 	touchWatcherGauges()
 	families, err := Registry.Gather()
 	if err != nil {
