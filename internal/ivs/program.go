@@ -110,6 +110,7 @@ func (d Destination) Failing() bool {
 
 // Kind names the destination's type in words.
 func (d Destination) Kind() string {
+	// These words are also ExplainDestination's kinds.
 	switch {
 	case d.ChannelARN != "":
 		return "IVS channel"
