@@ -7,7 +7,7 @@ import "time"
 // Page is what the layout needs to know about the request.
 type Page struct {
 	Title    string
-	Nav      string // "stages" | "ingest" | "audit"
+	Nav      string // "board" | "stages" | "ingest" | "encoders" | "storage" | "keys" | "audit"
 	Region   string
 	Regions  []string
 	User     string

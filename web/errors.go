@@ -250,6 +250,18 @@ func notFoundPage(nf *console.NotFoundError) error {
 	case console.ResourceIngest:
 		return notFound("There is no ingest configuration “"+clipParam(nf.ID)+"” in "+region+". It may have been deleted, or the link names another region.",
 			views.IngestListURL(region), "All ingest configurations")
+	case console.ResourceComposition:
+		return notFound("There is no composition “"+clipParam(nf.ID)+"” in "+region+". IVS deletes a stopped composition after a while; the link may be old or name another region.",
+			views.StagesURL(region), "Back to the stages of "+region)
+	case console.ResourceEncoder:
+		return notFound("There is no encoder configuration “"+clipParam(nf.ID)+"” in "+region+". It may have been deleted, or the link names another region.",
+			views.EncoderListURL(region), "All encoder configurations")
+	case console.ResourceStorage:
+		return notFound("There is no storage configuration “"+clipParam(nf.ID)+"” in "+region+". It may have been deleted, or the link names another region.",
+			views.StorageListURL(region), "All storage configurations")
+	case console.ResourcePublicKey:
+		return notFound("There is no public key “"+clipParam(nf.ID)+"” in "+region+". It may have been deleted, or the link names another region.",
+			views.PublicKeyListURL(region), "All public keys")
 	}
 	return notFound("There is no stage “"+r.StageID+"” in "+region+". It may have been deleted, or the link names another region.",
 		views.StagesURL(region), "Back to the stages of "+region)

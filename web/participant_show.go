@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/greenroom-dev/greenroom/internal/console"
 	"github.com/greenroom-dev/greenroom/views"
 )
 
@@ -30,10 +31,29 @@ func (h *handler) participantShow(c echo.Context) error {
 	if pp.Stage.Recording != nil {
 		v.StorageConfigurationARN = pp.Stage.Recording.StorageConfigurationARN
 	}
+	if pp.Participant.ReplicationType != "REPLICA" {
+		h.replicasInto(c, ref, &v)
+	}
 	title := "Participant " + ref.ParticipantID
 	if pp.Stage.Name != "" {
 		title += " · " + pp.Stage.Name
 	}
 	p := h.page(c, title, "stages", "/stages")
 	return render(c, http.StatusOK, views.ParticipantShow(p, v))
+}
+
+// replicasInto adds the participant's replicas, and the stages it can be
+// replicated into, to its page (an error is shown in their section).
+func (h *handler) replicasInto(c echo.Context, ref console.Ref, v *views.ParticipantView) {
+	rs, err := h.console.Replicas(c.Request().Context(), ref)
+	if err != nil {
+		v.ReplicasErr = safeErrorText(err)
+		return
+	}
+	v.Replicas = rs.Items
+	for _, st := range rs.Stages {
+		if st.ID != ref.StageID {
+			v.ReplicaStages = append(v.ReplicaStages, views.IngestStageOption{ID: st.ID, Name: st.Name})
+		}
+	}
 }

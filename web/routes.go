@@ -66,6 +66,8 @@ func routes(e *echo.Echo, h *handler) {
 	r.GET("/stages/:stageId/sessions/:sessionId/participants/:participantId", h.participantShow)
 	r.GET("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnectConfirm, op)
 	r.POST("/stages/:stageId/sessions/:sessionId/participants/:participantId/disconnect", h.participantDisconnect, op)
+	r.POST("/stages/:stageId/sessions/:sessionId/participants/:participantId/replicas", h.replicaStart, op)
+	r.POST("/stages/:stageId/sessions/:sessionId/participants/:participantId/replicas/stop", h.replicaStop, op)
 
 	// Stage administration (operators): create (/stages/new, POST /stages),
 	// edit (…/edit, POST to the stage), delete (…/delete, refused while
@@ -83,6 +85,15 @@ func routes(e *echo.Echo, h *handler) {
 	r.GET("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnectPage, op)
 	r.POST("/stages/:stageId/sessions/:sessionId/disconnect", h.participantsDisconnect, op)
 
+	// The program output: a stage's compositions start from its page
+	// (operators; refused without a live session); a composition's page
+	// and its stop (confirmed).
+	r.GET("/stages/:stageId/compositions/new", h.compositionNew, op)
+	r.POST("/stages/:stageId/compositions", h.compositionCreate, op)
+	r.GET("/compositions/:compositionId", h.compositionShow)
+	r.GET("/compositions/:compositionId/stop", h.compositionStopConfirm, op)
+	r.POST("/compositions/:compositionId/stop", h.compositionStop, op)
+
 	// Ingest configurations: list (?stage=|state=, &next=, &sort=), create,
 	// show, edit, reveal keys (keyholders), delete, rotate keys.
 	r.GET("/ingest-configurations", h.ingestList)
@@ -98,6 +109,29 @@ func routes(e *echo.Echo, h *handler) {
 	r.POST("/ingest-configurations/:id/rotate", h.ingestRotateCreate, op)
 	r.GET("/ingest-configurations/:id/rotate/:newId", h.ingestRotateFinishPage, op)
 	r.POST("/ingest-configurations/:id/rotate/:newId", h.ingestRotateFinish, op)
+
+	// Encoder and storage configurations (operators create and delete;
+	// IVS refuses to delete one in use) and public keys (admins import and
+	// delete: a key signs participant tokens outside the console).
+	r.GET("/encoder-configurations", h.encoderList)
+	r.GET("/encoder-configurations/new", h.encoderNew, op)
+	r.POST("/encoder-configurations", h.encoderCreate, op)
+	r.GET("/encoder-configurations/:id", h.encoderShow)
+	r.GET("/encoder-configurations/:id/delete", h.encoderDeleteConfirm, op)
+	r.POST("/encoder-configurations/:id/delete", h.encoderDelete, op)
+	r.GET("/storage-configurations", h.storageList)
+	r.GET("/storage-configurations/new", h.storageNew, op)
+	r.POST("/storage-configurations", h.storageCreate, op)
+	r.GET("/storage-configurations/:id", h.storageShow)
+	r.GET("/storage-configurations/:id/delete", h.storageDeleteConfirm, op)
+	r.POST("/storage-configurations/:id/delete", h.storageDelete, op)
+	adm := requireRole(auth.RoleAdmin)
+	r.GET("/public-keys", h.publicKeyList)
+	r.GET("/public-keys/new", h.publicKeyNew, adm)
+	r.POST("/public-keys", h.publicKeyImport, adm)
+	r.GET("/public-keys/:id", h.publicKeyShow)
+	r.GET("/public-keys/:id/delete", h.publicKeyDeleteConfirm, adm)
+	r.POST("/public-keys/:id/delete", h.publicKeyDelete, adm)
 
 	// Administration: the audit log (?actor=&action=&resource=&outcome=&from=&to=&cursor=).
 	admin := app.Group("", requireRole(auth.RoleAdmin))

@@ -67,6 +67,32 @@ var routeRoles = map[string]auth.Role{
 	"POST /r/:region/ingest-configurations/:id/rotate":        auth.RoleOperator,
 	"GET /r/:region/ingest-configurations/:id/rotate/:newId":  auth.RoleOperator,
 	"POST /r/:region/ingest-configurations/:id/rotate/:newId": auth.RoleOperator,
+
+	"GET /r/:region/stages/:stageId/compositions/new":                                               auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/compositions":                                                  auth.RoleOperator,
+	"GET /r/:region/compositions/:compositionId":                                                    auth.RoleViewer,
+	"GET /r/:region/compositions/:compositionId/stop":                                               auth.RoleOperator,
+	"POST /r/:region/compositions/:compositionId/stop":                                              auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/sessions/:sessionId/participants/:participantId/replicas":      auth.RoleOperator,
+	"POST /r/:region/stages/:stageId/sessions/:sessionId/participants/:participantId/replicas/stop": auth.RoleOperator,
+	"GET /r/:region/encoder-configurations":                                                         auth.RoleViewer,
+	"GET /r/:region/encoder-configurations/new":                                                     auth.RoleOperator,
+	"POST /r/:region/encoder-configurations":                                                        auth.RoleOperator,
+	"GET /r/:region/encoder-configurations/:id":                                                     auth.RoleViewer,
+	"GET /r/:region/encoder-configurations/:id/delete":                                              auth.RoleOperator,
+	"POST /r/:region/encoder-configurations/:id/delete":                                             auth.RoleOperator,
+	"GET /r/:region/storage-configurations":                                                         auth.RoleViewer,
+	"GET /r/:region/storage-configurations/new":                                                     auth.RoleOperator,
+	"POST /r/:region/storage-configurations":                                                        auth.RoleOperator,
+	"GET /r/:region/storage-configurations/:id":                                                     auth.RoleViewer,
+	"GET /r/:region/storage-configurations/:id/delete":                                              auth.RoleOperator,
+	"POST /r/:region/storage-configurations/:id/delete":                                             auth.RoleOperator,
+	"GET /r/:region/public-keys":                                                                    auth.RoleViewer,
+	"GET /r/:region/public-keys/new":                                                                auth.RoleAdmin,
+	"POST /r/:region/public-keys":                                                                   auth.RoleAdmin,
+	"GET /r/:region/public-keys/:id":                                                                auth.RoleViewer,
+	"GET /r/:region/public-keys/:id/delete":                                                         auth.RoleAdmin,
+	"POST /r/:region/public-keys/:id/delete":                                                        auth.RoleAdmin,
 }
 
 var matrixRoles = auth.RoleMap{
@@ -77,7 +103,7 @@ var matrixRoles = auth.RoleMap{
 // concrete fills a route's parameters with well-formed values.
 func concrete(path string) string {
 	r := strings.NewReplacer(":region", "us-east-1", ":stageId", "AbCdEf123456", ":sessionId", "st-ABCDEFGHIJKLM",
-		":participantId", "pAbCdEf12345", ":newId", "NeWiD1234567", ":id", "IdIdId123456", "*", "app.css")
+		":participantId", "pAbCdEf12345", ":newId", "NeWiD1234567", ":id", "IdIdId123456", ":compositionId", "CoMpId123456", "*", "app.css")
 	return r.Replace(path)
 }
 

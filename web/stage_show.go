@@ -33,6 +33,10 @@ func (h *handler) stageShow(c echo.Context) error {
 	v := views.StageView{Stage: sp.Stage, LiveSession: sp.LiveSession, Sessions: sp.Sessions.Items, SessionsNext: sp.Sessions.NextToken,
 		Paged: next != "", Configs: sp.Configs, ConfigsPartial: sp.ConfigsPartial, Now: h.Now(),
 		Redundancy: h.redundancyView(ref, sp.Stage, sp.Redundancy)}
+	v.Output = views.ProgramOutputView{Stage: sp.Stage, Outputs: sp.Outputs, Seen: h.destinationsSeen(ref.Region, sp.Stage.ARN), Now: h.Now()}
+	if sp.OutputsErr != nil {
+		v.Output.Err = safeErrorText(sp.OutputsErr)
+	}
 	if next == "" { // the first page of sessions holds the last day's
 		v.SessionsTimeline = sessionsTimeline(sp.Sessions.Items, h.Now())
 	}

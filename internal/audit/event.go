@@ -35,12 +35,26 @@ const (
 	ActionStageUpdate           = "stage.update"
 	ActionStageDelete           = "stage.delete"
 	ActionTokenCreate           = "token.create" // never with the token
+	// The program output.
+	ActionCompositionStart = "composition.start"
+	ActionCompositionStop  = "composition.stop"
+	ActionEncoderCreate    = "encoder_configuration.create"
+	ActionEncoderDelete    = "encoder_configuration.delete"
+	ActionStorageCreate    = "storage_configuration.create"
+	ActionStorageDelete    = "storage_configuration.delete"
+	ActionPublicKeyImport  = "public_key.import"
+	ActionPublicKeyDelete  = "public_key.delete"
+	ActionReplicationStart = "replication.start"
+	ActionReplicationStop  = "replication.stop"
 )
 
 // Actions lists every action, in the order the audit page's filter offers them.
 var Actions = []string{ActionReveal, ActionIngestCreate, ActionIngestUpdate, ActionIngestDelete,
 	ActionIngestForceDelete, ActionIngestRotate, ActionParticipantDisconnect,
-	ActionStageCreate, ActionStageUpdate, ActionStageDelete, ActionTokenCreate}
+	ActionStageCreate, ActionStageUpdate, ActionStageDelete, ActionTokenCreate,
+	ActionCompositionStart, ActionCompositionStop, ActionEncoderCreate, ActionEncoderDelete,
+	ActionStorageCreate, ActionStorageDelete, ActionPublicKeyImport, ActionPublicKeyDelete,
+	ActionReplicationStart, ActionReplicationStop}
 
 // OutcomeSuccess is the outcome of an action that did what was asked.
 // Failures are "failure: <reason>", made by Failure.

@@ -26,6 +26,10 @@ const (
 	ResourceSession     Resource = "session"
 	ResourceParticipant Resource = "participant"
 	ResourceIngest      Resource = "ingest configuration"
+	ResourceComposition Resource = "composition"
+	ResourceEncoder     Resource = "encoder configuration"
+	ResourceStorage     Resource = "storage configuration"
+	ResourcePublicKey   Resource = "public key"
 )
 
 // NotFoundError says which of the things a page asked for does not exist,
@@ -33,7 +37,8 @@ const (
 type NotFoundError struct {
 	Resource Resource
 	Ref      Ref
-	// ID is the missing ingest configuration's id (Ref holds the others).
+	// ID is the missing ingest configuration's (or composition's, encoder
+	// or storage configuration's, public key's) id (Ref holds the others).
 	ID  string
 	Err error
 }
@@ -75,4 +80,13 @@ func (c *Console) IngestARN(ctx context.Context, region ivs.Region, id string) (
 		return "", err
 	}
 	return ivs.ARN{Partition: "aws", Region: region, Account: acct, Resource: ivs.ResourceIngestConfiguration, ID: id}.String(), nil
+}
+
+// ResourceARN builds the ARN of a resource (ivs.Resource…) of the console's account.
+func (c *Console) ResourceARN(ctx context.Context, region ivs.Region, resource, id string) (string, error) {
+	acct, err := c.ivs.AccountID(ctx)
+	if err != nil {
+		return "", err
+	}
+	return ivs.ARN{Partition: "aws", Region: region, Account: acct, Resource: resource, ID: id}.String(), nil
 }

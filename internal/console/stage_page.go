@@ -22,6 +22,10 @@ type StagePage struct {
 	Configs        []ivs.IngestConfiguration
 	ConfigsPartial bool
 	Redundancy     []ivs.Redundancy
+	// Outputs are the stage's compositions, newest first (output.go);
+	// OutputsErr says why they could not be read (the page still shows).
+	Outputs    []ivs.Composition
+	OutputsErr error
 }
 
 // StagePage reads a stage, a page of its sessions (next: that page's
@@ -44,6 +48,7 @@ func (c *Console) StagePage(ctx context.Context, ref Ref, next string) (StagePag
 		return nil
 	})
 	g.Go(func() error { v.Configs, v.ConfigsPartial, cfgErr = c.stageConfigs(ctx, ref.Region, arn); return nil })
+	g.Go(func() error { v.Outputs, v.OutputsErr = c.StageOutputs(ctx, ref.Region, arn); return nil })
 	_ = g.Wait()
 	if err := firstErr(missing(stageErr, ResourceStage, ref, ""), sessErr, cfgErr); err != nil {
 		return StagePage{}, err

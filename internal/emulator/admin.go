@@ -48,6 +48,12 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request, path strin
 		serveCue(w, r, e.cueAddParticipants)
 	case path == "participants/remove" && r.Method == http.MethodPost:
 		serveCue(w, r, e.cueRemoveParticipants)
+	case path == "compositions" && r.Method == http.MethodGet:
+		serveCue(w, r, e.cueListCompositions)
+	case path == "composition/destination/fail" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueFailDestination)
+	case path == "composition/destination/recover" && r.Method == http.MethodPost:
+		serveCue(w, r, e.cueRecoverDestination)
 	default:
 		adminError(w, http.StatusNotFound, "NotFound", "unknown admin endpoint "+r.Method+" /_emulator/"+path)
 	}

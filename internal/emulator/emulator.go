@@ -71,7 +71,8 @@ type Emulator struct {
 	simIDs   *idGen // ids and choices of the demo world and the simulator
 	simRand  *rand.Rand
 	simTicks int64
-	encoders []*simEncoder // scripted encoders of the demo world
+	encoders []*simEncoder     // scripted encoders of the demo world
+	outputs  []*simDestination // scripted composition destinations of the demo world
 
 	faults *faultInjector
 
@@ -135,6 +136,7 @@ func (e *Emulator) reset() {
 	e.simRand = rand.New(rand.NewPCG(seed, seed*31+7))
 	e.simTicks = 0
 	e.encoders = nil
+	e.outputs = nil
 	if e.opts.Seed == SeedDemo {
 		seedDemo(e, e.clock.Now())
 	}

@@ -159,6 +159,9 @@ type destination struct {
 	start, end int64
 	config     destConfig
 	prefix     string // S3 recording prefix
+	// held: failed on cue (cue_composition.go); the simulator leaves it
+	// alone until it is recovered on cue.
+	held bool
 }
 
 func (c *composition) running() bool { return c.state == compStarting || c.state == compActive }
@@ -364,7 +367,7 @@ func opStartComposition(c *call) (any, error) {
 	if running >= maxCompositions {
 		return nil, quotaf("Limit of %d concurrent compositions per region reached", maxCompositions)
 	}
-	comp := c.e.newComposition(c.w, st, req, c.now)
+	comp := c.e.newComposition(c.w, st, req, c.now, c.e.ids)
 	return compositionResp{c.w.compositionOut(comp)}, nil
 }
 
@@ -381,15 +384,15 @@ type compositionResp struct {
 	Composition compositionOut `json:"composition"`
 }
 
-func (e *Emulator) newComposition(w *world, st *stage, req startCompositionReq, now int64) *composition {
-	id := e.ids.resourceID()
+func (e *Emulator) newComposition(w *world, st *stage, req startCompositionReq, now int64, ids *idGen) *composition {
+	id := ids.resourceID()
 	comp := &composition{
 		seq: e.nextSeq(), id: id, arn: w.arn("composition", id), stageArn: st.arn, state: compStarting,
 		layout: layoutWithDefaults(req.Layout), tags: copyMap(req.Tags), start: now,
 		token: deref(req.IdempotencyToken), request: req,
 	}
 	for _, d := range req.Destinations {
-		dest := &destination{id: e.ids.resourceID(), state: compStarting, start: now, config: d}
+		dest := &destination{id: ids.resourceID(), state: compStarting, start: now, config: d}
 		if d.S3 != nil {
 			dest.prefix = st.id + "/" + id + "/" + dest.id
 			s3 := *d.S3

@@ -89,7 +89,7 @@ func opCreateEncoder(c *call) (any, error) {
 	if len(c.w.encoders) >= maxEncoderConfigs {
 		return nil, quotaf("Limit of %d encoder configurations per region reached", maxEncoderConfigs)
 	}
-	ec := c.e.newEncoder(c.w, deref(req.Name), video, req.Tags)
+	ec := c.e.newEncoder(c.w, deref(req.Name), video, req.Tags, c.e.ids)
 	return encoderResp{encoderOutOf(ec)}, nil
 }
 
@@ -97,8 +97,8 @@ type encoderResp struct {
 	EncoderConfiguration encoderOut `json:"encoderConfiguration"`
 }
 
-func (e *Emulator) newEncoder(w *world, name string, video videoConfig, tags map[string]string) *encoderConfig {
-	id := e.ids.resourceID()
+func (e *Emulator) newEncoder(w *world, name string, video videoConfig, tags map[string]string, ids *idGen) *encoderConfig {
+	id := ids.resourceID()
 	ec := &encoderConfig{seq: e.nextSeq(), id: id, arn: w.arn("encoder-configuration", id), name: name,
 		video: video, tags: copyMap(tags)}
 	w.encoders = append(w.encoders, ec)

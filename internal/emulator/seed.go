@@ -246,6 +246,8 @@ func seedUSEast(sd *seeder) {
 	_ = e.unpublish(w, sports2Red.creds[0].streamKey, now-25*minute, codeResolutionExceeded)
 	_ = e.unpublish(w, sports2Red.creds[1].streamKey, now-19*minute, codeBFramePresent)
 
+	seedUSEastOutput(sd, keynote)
+
 	e.encoders = append(e.encoders,
 		&simEncoder{region: w.region, cfg: studioBRed, script: scriptFlap, down: -1},
 		&simEncoder{region: w.region, cfg: qaEnc, script: scriptCycle, offset: cyclePeriod - 5},
@@ -283,6 +285,8 @@ func seedEUWest(sd *seeder) {
 	y := sd.encoder(esRed.creds[1].streamKey, esStart+11*second)
 	sd.viewers(esports, 90, esStart+minute, now-5*second, 10, []*participant{x, y})
 	esports.sim.crowd, esports.sim.churn = esports.active.connected, 2
+
+	seedEUWestOutput(sd, news)
 
 	e.encoders = append(e.encoders, &simEncoder{region: sd.w.region, cfg: esRed, script: scriptFlap, offset: 15, down: -1})
 }

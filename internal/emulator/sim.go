@@ -65,6 +65,11 @@ func (e *Emulator) simulate(now int64) {
 		}
 		enc.step(e, w, now)
 	}
+	for _, out := range e.outputs {
+		if w := e.worlds[out.region]; w != nil {
+			out.step(e, w, now)
+		}
+	}
 }
 
 // churn lets viewers join and leave, drifting toward the stage's crowd size.

@@ -18,10 +18,14 @@ const (
 	KindSession      Kind = "session"      // a stage session: live|ended
 	KindAlert        Kind = "alert"        // an alert fired|resolved
 	KindNotification Kind = "notification" // a webhook delivery: delivered|retrying|failed (Detail says target host and attempt)
+	// KindDestination: a composition destination's state, lower-cased API
+	// words (starting|active|reconnecting|failed|stopping|stopped); Subject is
+	// the composition's ARN and Detail the destination's id.
+	KindDestination Kind = "destination"
 )
 
 // Kinds lists every kind, in the order a filter offers them.
-var Kinds = []Kind{KindEncoder, KindPair, KindSession, KindAlert, KindNotification}
+var Kinds = []Kind{KindEncoder, KindPair, KindSession, KindDestination, KindAlert, KindNotification}
 
 // Valid reports whether k is one of Kinds.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }

@@ -86,3 +86,12 @@ func IDFromARN(arn string) string {
 func StageARN(region Region, account, id string) string {
 	return ARN{Partition: "aws", Region: region, Account: account, Resource: ResourceStage, ID: id}.String()
 }
+
+// ARNAccount is the account field of an ARN ("" if it is not one).
+func ARNAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return ""
+	}
+	return parts[4]
+}

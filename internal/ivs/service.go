@@ -42,6 +42,31 @@ type Service interface {
 	// CreateParticipantToken is the only method that returns a participant
 	// token. Never cached, never retried by the layers around it.
 	CreateParticipantToken(ctx context.Context, region Region, in CreateTokenInput) (ParticipantToken, error)
+
+	// The program output (program.go).
+	ListCompositions(ctx context.Context, region Region, q CompositionQuery) (Page[Composition], error)
+	GetComposition(ctx context.Context, region Region, arn string) (Composition, error)
+	StartComposition(ctx context.Context, region Region, in StartCompositionInput) (Composition, error)
+	StopComposition(ctx context.Context, region Region, arn string) error
+
+	ListEncoderConfigurations(ctx context.Context, region Region, q ListQuery) (Page[EncoderConfiguration], error)
+	GetEncoderConfiguration(ctx context.Context, region Region, arn string) (EncoderConfiguration, error)
+	CreateEncoderConfiguration(ctx context.Context, region Region, in CreateEncoderInput) (EncoderConfiguration, error)
+	DeleteEncoderConfiguration(ctx context.Context, region Region, arn string) error
+
+	ListStorageConfigurations(ctx context.Context, region Region, q ListQuery) (Page[StorageConfiguration], error)
+	GetStorageConfiguration(ctx context.Context, region Region, arn string) (StorageConfiguration, error)
+	CreateStorageConfiguration(ctx context.Context, region Region, in CreateStorageInput) (StorageConfiguration, error)
+	DeleteStorageConfiguration(ctx context.Context, region Region, arn string) error
+
+	ListPublicKeys(ctx context.Context, region Region, q ListQuery) (Page[PublicKey], error)
+	GetPublicKey(ctx context.Context, region Region, arn string) (PublicKey, error)
+	ImportPublicKey(ctx context.Context, region Region, in ImportPublicKeyInput) (PublicKey, error)
+	DeletePublicKey(ctx context.Context, region Region, arn string) error
+
+	StartParticipantReplication(ctx context.Context, region Region, in StartReplicationInput) error
+	StopParticipantReplication(ctx context.Context, region Region, sourceStageARN, destinationStageARN, participantID string) error
+	ListParticipantReplicas(ctx context.Context, region Region, q ReplicaQuery) (Page[Replica], error)
 }
 
 // ListQuery pages a list. MaxResults 0 means the API default (50).

@@ -62,6 +62,13 @@ var (
 		Help: "State of each redundant ingest configuration: 1 for its current state (protected, degraded, down, idle), 0 for the others.",
 	}, []string{"region", "stage", "configuration", "configuration_name", "state"})
 
+	// CompositionDestinationState follows IngestProtection: one series per
+	// state. Bounded by the quota of 100 running compositions per region.
+	CompositionDestinationState = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "greenroom_composition_destination_state",
+		Help: "State of each destination of each composition not stopped: 1 for its current state (starting, active, reconnecting, failed, stopping), 0 for the others. A failed composition counts its destinations failed.",
+	}, []string{"region", "stage", "composition", "destination", "destination_name", "state"})
+
 	StagePublishers = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "greenroom_stage_publishers",
 		Help: "Participants publishing now in each live stage.",
@@ -94,7 +101,7 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(IngestProtection, StagePublishers, StageConnected, StageConnectedAge, WatcherLastSweep, WatcherCadence, WatcherLiveStages)
+	Registry.MustRegister(IngestProtection, CompositionDestinationState, StagePublishers, StageConnected, StageConnectedAge, WatcherLastSweep, WatcherCadence, WatcherLiveStages)
 	Registry.MustRegister(HTTPDuration, IVSCalls, IVSDuration, CacheLookups, BudgetWaits,
 		CallBudgetShared, CallBudgetFallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

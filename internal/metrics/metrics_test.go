@@ -69,6 +69,7 @@ func TestDashboardAndDocsNameRealMetrics(t *testing.T) {
 // series is not gathered, and so would look unknown.
 func touchWatcherGauges() {
 	IngestProtection.WithLabelValues("us-east-1", "st", "ic", "studio-a", "protected").Set(1)
+	CompositionDestinationState.WithLabelValues("us-east-1", "st", "comp", "dest", "program", "active").Set(1)
 	StagePublishers.WithLabelValues("us-east-1", "st", "studio-a").Set(2)
 	StageConnected.WithLabelValues("us-east-1", "st", "studio-a").Set(3)
 	StageConnectedAge.WithLabelValues("us-east-1", "st", "studio-a").Set(4)

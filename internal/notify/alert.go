@@ -46,6 +46,11 @@ type Alert struct {
 	Title        string // "keynote-main is DEGRADED"
 	Text         string // the rest, in plain words
 	URL          string // the configuration's page in the console ("" without a console URL)
+
+	// destination: a program output alert (destination_alert.go); Key is
+	// then the composition's ARN and the destination's id, Configuration
+	// the destination's label.
+	destination bool
 }
 
 // AlertFor returns the alert a transition raises, if any: a KindPair
@@ -55,6 +60,9 @@ type Alert struct {
 // none. consoleURL ("https://greenroom.example.com") makes the link to the
 // configuration's page; "" leaves it out.
 func AlertFor(t history.Transition, consoleURL string) (Alert, bool) {
+	if t.Kind == history.KindDestination {
+		return destinationAlertFor(t, consoleURL)
+	}
 	if t.Kind != history.KindPair {
 		return Alert{}, false
 	}
@@ -98,8 +106,10 @@ func (a *Alert) render() {
 		stage = "stage " + a.Stage
 	}
 	at := a.Since.UTC().Format("15:04:05 UTC")
-	switch a.Status {
-	case StatusFiring:
+	switch {
+	case a.destination:
+		a.renderDestination()
+	case a.Status == StatusFiring:
 		if a.To == history.PairDown {
 			a.Title = name + " is DOWN"
 			a.Text = a.whatChanged(at) + " No encoder feeds " + stage + ": this feed is off air."
@@ -107,7 +117,7 @@ func (a *Alert) render() {
 			a.Title = name + " is DEGRADED"
 			a.Text = a.whatChanged(at) + " Only one encoder feeds " + stage + ": no protection left."
 		}
-	case StatusResolved:
+	case a.Status == StatusResolved:
 		was := "was " + a.From
 		if d := a.Since.Sub(a.FiredAt); !a.FiredAt.IsZero() && d > 0 {
 			was += " for " + formatDuration(d)

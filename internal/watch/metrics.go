@@ -12,6 +12,9 @@ import (
 
 var protections = []ivs.Protection{ivs.Protected, ivs.Degraded, ivs.Down, ivs.Idle}
 
+// destinationStates are the states the destination gauge has a series for.
+var destinationStates = []string{ivs.CompositionStarting, ivs.CompositionActive, ivs.DestinationReconnecting, ivs.CompositionFailed, ivs.CompositionStopping}
+
 // exported remembers, per region and gauge, the label sets set last time,
 // so that series of stages and configurations that are gone are deleted
 // (the label sets stay bounded by what exists) while the others are only
@@ -69,6 +72,18 @@ func exportMetrics(rg *Region) {
 					v = 1
 				}
 				g.set(metrics.IngestProtection, v, region, st.Stage.ID, ivs.IDFromARN(p.Config.ARN), p.Config.DisplayName(), string(state))
+			}
+		}
+		for _, o := range st.Outputs {
+			for _, d := range o.Destinations {
+				state := effectiveState(o, d)
+				for _, s := range destinationStates {
+					v := 0.0
+					if state == s {
+						v = 1
+					}
+					g.set(metrics.CompositionDestinationState, v, region, st.Stage.ID, ivs.IDFromARN(o.ARN), d.ID, d.Label(), destinationState(s))
+				}
 			}
 		}
 		if st.Session == nil {

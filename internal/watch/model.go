@@ -80,6 +80,8 @@ type Stage struct {
 	Pairs []Pair
 	// Configs counts every ingest configuration attached to the stage.
 	Configs int
+	// Outputs are the stage's compositions that have not stopped (output.go).
+	Outputs []Output
 	Health  Health
 	// Since is when Health last changed (as far as the watcher saw).
 	Since time.Time
@@ -121,6 +123,12 @@ func (r *Region) fingerprint() uint64 {
 		fmt.Fprint(h, st.Stage.ARN, st.Stage.Name, st.Health, st.Since.UnixNano(), st.Configs)
 		if s := st.Session; s != nil {
 			fmt.Fprint(h, s.ID, s.Start.UnixNano(), s.Publishers, s.Connected, s.ConnectedAt.UnixNano(), s.PublishersAt.IsZero())
+		}
+		for _, o := range st.Outputs {
+			fmt.Fprint(h, o.ARN, o.State)
+			for _, d := range o.Destinations {
+				fmt.Fprint(h, d.ID, d.Name, d.State, d.Since.UnixNano())
+			}
 		}
 		for _, p := range st.Pairs {
 			fmt.Fprint(h, p.Config.ARN, p.Config.Name, p.Protection, p.Since.UnixNano())
@@ -221,11 +229,17 @@ func compareNames(a, b string) int {
 	return 0
 }
 
-// healthOf is a stage's health from its pairs.
-func healthOf(live bool, pairs []Pair) Health {
+// healthOf is a stage's health from its pairs and its program output: the
+// worse of the two.
+func healthOf(live bool, pairs []Pair, outs []Output) Health {
 	if !live {
 		return HealthIdle
 	}
+	return min(pairsHealth(pairs), outputHealth(outs))
+}
+
+// pairsHealth is a live stage's health from its redundant pairs.
+func pairsHealth(pairs []Pair) Health {
 	h := HealthOK
 	for _, p := range pairs {
 		switch p.Protection {

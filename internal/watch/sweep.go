@@ -38,7 +38,8 @@ type regionWatcher struct {
 	starts   map[string]time.Time               // session id -> start
 	counts   map[string]*count                  // stage ARN -> count in progress
 	recalled map[string]ivs.Protection
-	sampled  map[string]history.Sample // stage ARN -> last sample handed on
+	sampled  map[string]history.Sample  // stage ARN -> last sample handed on
+	detail   map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
 
 // count is a connected-participant count carried over sweeps.
@@ -61,7 +62,7 @@ type count struct {
 func newRegionWatcher(w *Watcher, r ivs.Region) *regionWatcher {
 	return &regionWatcher{w: w, region: r, log: w.opts.Logger.With(slog.String("region", string(r))),
 		prev: &Region{Region: r}, full: map[string]ivs.IngestConfiguration{}, starts: map[string]time.Time{}, counts: map[string]*count{},
-		sampled: map[string]history.Sample{}}
+		sampled: map[string]history.Sample{}, detail: map[string]ivs.Composition{}}
 }
 
 func (rw *regionWatcher) run(ctx context.Context) {
@@ -159,6 +160,10 @@ func (rw *regionWatcher) sweep(ctx context.Context, now time.Time) (*Region, err
 	if err := rw.credentials(ctx, configs); err != nil {
 		return nil, err
 	}
+	outputs, err := rw.compositions(ctx, now)
+	if err != nil {
+		return nil, err
+	}
 	byStage := map[string][]ivs.IngestConfiguration{}
 	for _, c := range configs {
 		byStage[c.StageARN] = append(byStage[c.StageARN], c)
@@ -168,7 +173,7 @@ func (rw *regionWatcher) sweep(ctx context.Context, now time.Time) (*Region, err
 	g.SetLimit(sweepParallelism)
 	for i, st := range stages {
 		g.Go(func() (err error) {
-			rg.Stages[i], err = rw.stage(gctx, st, byStage[st.ARN], now)
+			rg.Stages[i], err = rw.stage(gctx, st, byStage[st.ARN], outputs[st.ARN], now)
 			return err
 		})
 	}
@@ -210,8 +215,8 @@ func (rw *regionWatcher) credentials(ctx context.Context, configs []ivs.IngestCo
 // stage builds one stage's model. Its publishers are listed every sweep
 // only when it has redundant pairs to judge; otherwise they come with the
 // connected count, which advances a page per sweep.
-func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.IngestConfiguration, now time.Time) (*Stage, error) {
-	s := &Stage{Region: rw.region, Stage: st, Configs: len(configs)}
+func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.IngestConfiguration, outs []Output, now time.Time) (*Stage, error) {
+	s := &Stage{Region: rw.region, Stage: st, Configs: len(configs), Outputs: outs}
 	var pairs []ivs.IngestConfiguration
 	for _, c := range configs {
 		rw.mu.Lock()
@@ -255,12 +260,15 @@ func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.
 		s.Pairs = append(s.Pairs, p)
 	}
 	slices.SortFunc(s.Pairs, func(a, b Pair) int { return compareNames(a.Config.DisplayName(), b.Config.DisplayName()) })
-	s.Health = healthOf(st.Live(), s.Pairs)
+	s.Health = healthOf(st.Live(), s.Pairs, s.Outputs)
 	s.Since = now
-	if prevStage != nil && prevStage.Health == s.Health {
+	switch {
+	case prevStage != nil && prevStage.Health == s.Health:
 		s.Since = prevStage.Since
-	} else if s.Health.Problem() {
+	case s.Health.Problem() && pairsHealth(s.Pairs) == s.Health:
 		s.Since = latestChange(s.Pairs, now)
+	case s.Health.Problem():
+		s.Since = outputsSince(s.Outputs, now)
 	}
 	return s, nil
 }

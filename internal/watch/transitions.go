@@ -25,6 +25,7 @@ func transitions(prev, next *Region, recalled map[string]ivs.Protection, now tim
 	for _, st := range next.Stages {
 		ps := prev.stage(st.Stage.ARN)
 		out = append(out, sessionTransitions(region, ps, st, first, now)...)
+		out = append(out, outputTransitions(region, ps, st, now)...)
 		for i := range st.Pairs {
 			p := &st.Pairs[i]
 			pp := ps.pair(p.Config.ARN)

@@ -12,7 +12,10 @@ after(async () => { await browser?.close(); await app?.stop(); });
 async function discover(page) {
   const urls = { "stage list": "/r/us-east-1/stages", "ingest list": "/r/us-east-1/ingest-configurations",
     "new ingest configuration": "/r/us-east-1/ingest-configurations/new", "audit log": "/audit",
-    "not found": "/r/us-east-1/stages/doesNotExist1" };
+    "not found": "/r/us-east-1/stages/doesNotExist1",
+    "encoder configurations": "/r/us-east-1/encoder-configurations", "new encoder configuration": "/r/us-east-1/encoder-configurations/new",
+    "storage configurations": "/r/us-east-1/storage-configurations", "new storage configuration": "/r/us-east-1/storage-configurations/new",
+    "public keys": "/r/us-east-1/public-keys", "import public key": "/r/us-east-1/public-keys/new" };
   await page.goto(app.url + urls["stage list"]);
   const live = page.locator("a.badge-live").first();
   urls["session"] = new URL(await live.getAttribute("href"), app.url).pathname;
@@ -25,6 +28,19 @@ async function discover(page) {
   urls["ingest configuration"] = new URL(await ingest.getAttribute("href"), app.url).pathname;
   urls["edit"] = urls["ingest configuration"] + "/edit";
   urls["delete"] = urls["ingest configuration"] + "/delete";
+  await page.goto(app.url + urls["encoder configurations"]);
+  const enc = page.locator('tbody a[href*="/encoder-configurations/"]').first();
+  urls["encoder configuration"] = new URL(await enc.getAttribute("href"), app.url).pathname;
+  urls["delete encoder configuration"] = urls["encoder configuration"] + "/delete";
+  await page.goto(app.url + urls["encoder configuration"]);
+  const comp = page.locator('main a[href*="/compositions/"]').first();
+  urls["composition"] = new URL(await comp.getAttribute("href"), app.url).pathname;
+  urls["stop composition"] = urls["composition"] + "/stop";
+  await page.goto(app.url + urls["composition"]);
+  urls["start composition"] = new URL(await page.locator('nav[aria-label="Breadcrumb"] a[href*="/stages/"]').last().getAttribute("href"), app.url).pathname + "/compositions/new";
+  await page.goto(app.url + urls["storage configurations"]);
+  const sto = page.locator('tbody a[href*="/storage-configurations/"]').first();
+  urls["storage configuration"] = new URL(await sto.getAttribute("href"), app.url).pathname;
   return urls;
 }
 

@@ -92,7 +92,7 @@ func text(ptrs ...*string) string {
 }
 
 // Field names the API uses in validation messages, matched as whole words.
-var fieldWords = regexp.MustCompile(`\b(name|stageArn|userId|attributes|tags|ingestProtocol|insecureIngest|redundantIngest|arn|filterBy\w+|maxResults|nextToken|participantId|sessionId|reason)\b`)
+var fieldWords = regexp.MustCompile(`\b(name|stageArn|userId|attributes|tags|ingestProtocol|insecureIngest|redundantIngest|arn|filterBy\w+|maxResults|nextToken|participantId|sessionId|reason|channelArn|storageConfigurationArn|encoderConfigurationArns?|publicKeyMaterial|bucketName|destinations|layout|width|height|framerate|bitrate|destinationStageArn|sourceStageArn)\b`)
 
 // fieldOf guesses which input field a validation message is about, so the
 // form can show it next to that field.

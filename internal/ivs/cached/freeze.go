@@ -20,6 +20,16 @@ func freeze(v any) (any, int) {
 		return capPage(p), len(p.Items)
 	case ivs.Page[ivs.Stage]:
 		return capPage(p), len(p.Items)
+	case ivs.Page[ivs.Composition]:
+		return capPage(p), len(p.Items)
+	case ivs.Page[ivs.EncoderConfiguration]:
+		return capPage(p), len(p.Items)
+	case ivs.Page[ivs.StorageConfiguration]:
+		return capPage(p), len(p.Items)
+	case ivs.Page[ivs.PublicKey]:
+		return capPage(p), len(p.Items)
+	case ivs.Page[ivs.Replica]:
+		return capPage(p), len(p.Items)
 	}
 	return v, 1
 }

@@ -33,6 +33,26 @@ const (
 	OpTagResource
 	OpUntagResource
 	OpCreateParticipantToken
+	// The program output (program_reads.go, program_writes.go).
+	OpListCompositions
+	OpGetComposition
+	OpStartComposition
+	OpStopComposition
+	OpListEncoderConfigurations
+	OpGetEncoderConfiguration
+	OpCreateEncoderConfiguration
+	OpDeleteEncoderConfiguration
+	OpListStorageConfigurations
+	OpGetStorageConfiguration
+	OpCreateStorageConfiguration
+	OpDeleteStorageConfiguration
+	OpListPublicKeys
+	OpGetPublicKey
+	OpImportPublicKey
+	OpDeletePublicKey
+	OpStartParticipantReplication
+	OpStopParticipantReplication
+	OpListParticipantReplicas
 	numOps
 )
 
@@ -42,6 +62,11 @@ var opNames = [numOps]string{
 	"ListIngestConfigurations", "GetIngestConfiguration",
 	"DisconnectParticipant", "CreateIngestConfiguration", "UpdateIngestConfiguration", "DeleteIngestConfiguration",
 	"CreateStage", "UpdateStage", "DeleteStage", "TagResource", "UntagResource", "CreateParticipantToken",
+	"ListCompositions", "GetComposition", "StartComposition", "StopComposition",
+	"ListEncoderConfigurations", "GetEncoderConfiguration", "CreateEncoderConfiguration", "DeleteEncoderConfiguration",
+	"ListStorageConfigurations", "GetStorageConfiguration", "CreateStorageConfiguration", "DeleteStorageConfiguration",
+	"ListPublicKeys", "GetPublicKey", "ImportPublicKey", "DeletePublicKey",
+	"StartParticipantReplication", "StopParticipantReplication", "ListParticipantReplicas",
 }
 
 // String is the API operation name (also the metrics label).
@@ -69,6 +94,18 @@ var DefaultTTL = map[Op]time.Duration{
 	OpListParticipantEvents:    3 * time.Second,
 	OpListIngestConfigurations: 5 * time.Second,
 	OpGetIngestConfiguration:   5 * time.Second,
+	// A composition's destinations can fail at any moment: as fresh as
+	// ingest. Encoder and storage configurations and public keys change
+	// only through writes, which invalidate them.
+	OpListCompositions:          5 * time.Second,
+	OpGetComposition:            5 * time.Second,
+	OpListEncoderConfigurations: 60 * time.Second,
+	OpGetEncoderConfiguration:   60 * time.Second,
+	OpListStorageConfigurations: 60 * time.Second,
+	OpGetStorageConfiguration:   60 * time.Second,
+	OpListPublicKeys:            60 * time.Second,
+	OpGetPublicKey:              60 * time.Second,
+	OpListParticipantReplicas:   3 * time.Second,
 }
 
 // Budget is a token bucket: Rate calls per second with bursts of Burst.

@@ -43,6 +43,15 @@ type Fake struct {
 	TagResourceFn              func(ctx context.Context, region ivs.Region, arn string, tags map[string]string) error
 	UntagResourceFn            func(ctx context.Context, region ivs.Region, arn string, keys []string) error
 	CreateTokenFn              func(ctx context.Context, region ivs.Region, in ivs.CreateTokenInput) (ivs.ParticipantToken, error)
+	ListCompositionsFn         func(ctx context.Context, region ivs.Region, q ivs.CompositionQuery) (ivs.Page[ivs.Composition], error)
+	GetCompositionFn           func(ctx context.Context, region ivs.Region, arn string) (ivs.Composition, error)
+	StartCompositionFn         func(ctx context.Context, region ivs.Region, in ivs.StartCompositionInput) (ivs.Composition, error)
+	StopCompositionFn          func(ctx context.Context, region ivs.Region, arn string) error
+	// DeleteOutputFn answers DeleteEncoderConfiguration,
+	// DeleteStorageConfiguration and DeletePublicKey (op names which).
+	DeleteOutputFn     func(ctx context.Context, op string, region ivs.Region, arn string) error
+	StartReplicationFn func(ctx context.Context, region ivs.Region, in ivs.StartReplicationInput) error
+	ListReplicasFn     func(ctx context.Context, region ivs.Region, q ivs.ReplicaQuery) (ivs.Page[ivs.Replica], error)
 
 	mu    sync.Mutex
 	calls map[string]int

@@ -29,6 +29,7 @@ type world struct {
 	writes       []Write
 	queries      []ivs.ParticipantQuery
 	pageSize     int
+	out          output // the program output (program.go)
 }
 
 // Write is one create, update or delete the fake was asked for.
@@ -44,6 +45,12 @@ type Write struct {
 	Tags        map[string]string // TagResource
 	TagKeys     []string          // UntagResource
 	Token       ivs.CreateTokenInput
+
+	Composition ivs.StartCompositionInput
+	Encoder     ivs.CreateEncoderInput
+	Storage     ivs.CreateStorageInput
+	PublicKey   ivs.ImportPublicKeyInput
+	Replication ivs.StartReplicationInput
 }
 
 func sessionKey(stageARN, sessionID string) string { return stageARN + "/" + sessionID }
