@@ -24,6 +24,7 @@ type historyStore interface {
 	history.Store
 	notify.Store
 	RecallProtection(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error)
+	RecallDestinations(ctx context.Context, region ivs.Region) (map[string]history.RecalledDestination, error)
 }
 
 // live is the ops board's back end: the live model every page reads, and
@@ -83,7 +84,7 @@ func (l *live) run(ctx context.Context) {
 func (l *live) lead(ctx context.Context) {
 	l.replayAlerts(ctx)
 	w := watch.New(watch.Options{Regions: l.cfg.Regions, IVS: l.svc, MinCadence: l.cfg.WatchCadence, Model: l.model,
-		Recall: l.history.RecallProtection, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
+		Recall: l.history.RecallProtection, RecallDestinations: l.history.RecallDestinations, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
 		Logger: l.log.With(slog.String("component", "watch"))})
 	var wg sync.WaitGroup
 	wg.Add(3)

@@ -18,6 +18,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type store interface {
 	Store
 	RecallProtection(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error)
+	RecallDestinations(ctx context.Context, region ivs.Region) (map[string]RecalledDestination, error)
 	EnqueueAlert(ctx context.Context, source int64, alert Transition, ds []Delivery) (Transition, int, error)
 	DueDeliveries(ctx context.Context, target string, now time.Time, limit int) ([]Delivery, time.Time, error)
 	Deliveries(ctx context.Context, status string, limit int) ([]Delivery, error)

@@ -39,3 +39,39 @@ func (s *sqlStore) RecallProtection(ctx context.Context, region ivs.Region) (map
 	}
 	return out, nil
 }
+
+// RecalledDestination is the last recorded state of a composition
+// destination (its latest KindDestination transition).
+type RecalledDestination struct {
+	State    string // lower-cased API state, as recorded
+	StageARN string
+	Name     string // the transition's SubjectName
+}
+
+// RecallDestinations returns the last recorded state of each composition
+// destination of region, by composition ARN + " " + destination id. A new
+// leader, or a restarted watcher, compares its first sweep with it, so that
+// a destination still failing is not alerted twice and one that recovered
+// (or whose composition ended) meanwhile is resolved.
+func (s *sqlStore) RecallDestinations(ctx context.Context, region ivs.Region) (map[string]RecalledDestination, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT t.subject, t.detail, t.to_state, t.stage_arn, t.subject_name FROM history_transitions t
+		JOIN (SELECT MAX(id) AS id FROM history_transitions WHERE kind = ? AND region = ? GROUP BY subject, detail) m
+		ON t.id = m.id`), string(KindDestination), string(region))
+	if err != nil {
+		return nil, fmt.Errorf("history: recall destinations in %s: %w", region, err)
+	}
+	defer rows.Close()
+	out := map[string]RecalledDestination{}
+	for rows.Next() {
+		var subject, detail string
+		var d RecalledDestination
+		if err := rows.Scan(&subject, &detail, &d.State, &d.StageARN, &d.Name); err != nil {
+			return nil, fmt.Errorf("history: recall destinations in %s: %w", region, err)
+		}
+		out[subject+" "+detail] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history: recall destinations in %s: %w", region, err)
+	}
+	return out, nil
+}

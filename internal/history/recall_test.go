@@ -38,3 +38,25 @@ func TestRecallProtection(t *testing.T) {
 		}
 	})
 }
+
+func TestRecallDestinations(t *testing.T) {
+	both(t, func(t *testing.T, s store, _ func() store) {
+		ctx := context.Background()
+		comp := "arn:aws:ivs:eu-west-1:123456789012:composition/Comp00000001"
+		dest := func(region, detail, from, to string) Transition {
+			return Transition{Region: region, Kind: KindDestination, Subject: comp, Detail: detail, StageARN: "arn:aws:ivs:eu-west-1:123456789012:stage/S", SubjectName: detail + " of composition Comp00000001", From: from, To: to}
+		}
+		mustAppend(t, s,
+			dest("eu-west-1", "d1", "active", "reconnecting"),
+			dest("eu-west-1", "d2", "", "failed"),
+			dest("eu-west-1", "d1", "reconnecting", "active"),
+			dest("us-east-1", "d9", "", "failed"),
+			Transition{Region: "eu-west-1", Kind: KindAlert, Subject: comp, Detail: "d1", To: AlertFiring},
+		)
+		got, err := s.RecallDestinations(ctx, "eu-west-1")
+		if err != nil || len(got) != 2 || got[comp+" d1"].State != "active" || got[comp+" d2"].State != "failed" ||
+			got[comp+" d2"].StageARN == "" || got[comp+" d2"].Name != "d2 of composition Comp00000001" {
+			t.Fatalf("RecallDestinations = %+v, %v", got, err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -238,7 +239,10 @@ func destinationState(s string) string { return strings.ToLower(s) }
 // a destination whose state changed into or out of a failure (or a failing
 // one whose composition stopped) is a KindDestination transition, which
 // notify turns into an alert and its resolution.
-func outputTransitions(region string, ps, st *Stage, now time.Time) []history.Transition {
+//
+// recalled (first sweep only) is each destination's state as history last
+// recorded it: a destination still failing is not announced again.
+func outputTransitions(region string, ps, st *Stage, recalled map[string]history.RecalledDestination, now time.Time) []history.Transition {
 	var out []history.Transition
 	var prevOuts []Output
 	if ps != nil {
@@ -263,6 +267,8 @@ func outputTransitions(region string, ps, st *Stage, now time.Time) []history.Tr
 			from := ""
 			if pd, ok := po.destination(d.ID); ok {
 				from = effectiveState(*po, pd)
+			} else if r, ok := recalled[o.ARN+" "+d.ID]; ok {
+				from = strings.ToUpper(r.State)
 			}
 			if from == to || (!failing(from) && !failing(to)) {
 				continue
@@ -302,4 +308,31 @@ func outputIn(outs []Output, arn string) *Output {
 		}
 	}
 	return nil
+}
+
+// recalledEnded resolves, on the first sweep, the destinations history last
+// recorded as failing whose composition the sweep no longer sees (it ended
+// while no watcher ran): a cause is shown only while it is current.
+func recalledEnded(region string, next *Region, recalled map[string]history.RecalledDestination, now time.Time) []history.Transition {
+	var out []history.Transition
+	for key, r := range recalled {
+		arn, id, _ := strings.Cut(key, " ")
+		if !failing(strings.ToUpper(r.State)) || next.seesOutput(arn) {
+			continue
+		}
+		out = append(out, history.Transition{Time: now, Region: region, Kind: history.KindDestination, StageARN: r.StageARN,
+			Subject: arn, Detail: id, SubjectName: r.Name, From: r.State, To: destinationState(ivs.CompositionStopped)})
+	}
+	slices.SortFunc(out, func(a, b history.Transition) int { return strings.Compare(a.Subject+a.Detail, b.Subject+b.Detail) })
+	return out
+}
+
+// seesOutput reports whether any stage of the region has the composition.
+func (r *Region) seesOutput(arn string) bool {
+	for _, st := range r.Stages {
+		if outputIn(st.Outputs, arn) != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -123,3 +123,40 @@ func TestOutputsSerialize(t *testing.T) {
 		t.Fatalf("round trip: %s -> %+v, %v", b, back, err)
 	}
 }
+
+// A new leader (or a restarted watcher) recalls the destinations from
+// history: one still failing is not announced again, one that recovered
+// meanwhile is resolved, and one whose composition ended is resolved too.
+func TestRecalledDestinationsAreNeitherRepeatedNorLeftOpen(t *testing.T) {
+	h := newHarness(t, world(), nil)
+	comp := withOutput(h)
+	h.f.SetDestinationState(comp.ARN, "dest-channel", ivs.DestinationReconnecting)
+	gone := "arn:aws:ivs:us-east-1:123456789012:composition/Gone00000001"
+	h.rw.recalledDest = map[string]history.RecalledDestination{
+		comp.ARN + " dest-channel": {State: "reconnecting", StageARN: stageARN(liveID)},
+		comp.ARN + " dest-s3":      {State: "failed", StageARN: stageARN(liveID)},
+		gone + " dest-x":           {State: "reconnecting", StageARN: stageARN(liveID), Name: "program of composition Gone00000001"},
+	}
+	ts := h.sweep()
+	if tr := find(ts, history.KindDestination, "", "reconnecting"); tr != nil {
+		t.Errorf("a destination still failing was announced again: %+v", tr)
+	}
+	if tr := find(ts, history.KindDestination, "failed", "active"); tr == nil || tr.Detail != "dest-s3" {
+		t.Errorf("the destination that recovered meanwhile is not resolved: %+v", ts)
+	}
+	if tr := find(ts, history.KindDestination, "reconnecting", "stopped"); tr == nil || tr.Subject != gone || tr.Detail != "dest-x" || tr.StageARN != stageARN(liveID) {
+		t.Errorf("the destination of the composition that ended is not resolved: %+v", ts)
+	}
+	n := 0
+	for _, tr := range ts {
+		if tr.Kind == history.KindDestination {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d destination transitions, want 2: %+v", n, ts)
+	}
+	if ts := h.sweep(); len(ts) != 0 {
+		t.Errorf("the next sweep: %+v", ts)
+	}
+}

@@ -38,8 +38,10 @@ type regionWatcher struct {
 	starts   map[string]time.Time               // session id -> start
 	counts   map[string]*count                  // stage ARN -> count in progress
 	recalled map[string]ivs.Protection
-	sampled  map[string]history.Sample  // stage ARN -> last sample handed on
-	detail   map[string]ivs.Composition // compositions read in full, by ARN (output.go)
+	// recalledDest is what history last knew of the destinations.
+	recalledDest map[string]history.RecalledDestination
+	sampled      map[string]history.Sample  // stage ARN -> last sample handed on
+	detail       map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
 
 // count is a connected-participant count carried over sweeps.
@@ -72,6 +74,13 @@ func (rw *regionWatcher) run(ctx context.Context) {
 			rw.log.Warn("watch: history could not be read; transitions start from what the first sweep sees", "error", err.Error())
 		}
 		rw.recalled = recalled
+	}
+	if o := rw.w.opts; o.RecallDestinations != nil {
+		recalled, err := o.RecallDestinations(ctx, rw.region)
+		if err != nil {
+			rw.log.Warn("watch: history of the program output could not be read; its transitions start from what the first sweep sees", "error", err.Error())
+		}
+		rw.recalledDest = recalled
 	}
 	wait := time.Duration(0)
 	for {
@@ -108,8 +117,11 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 	if !rw.prev.SweptAt.IsZero() {
 		rg.Cadence = start.Sub(rw.prev.SweptAt)
 	}
-	ts := transitions(rw.prev, rg, rw.recalled, start)
-	rw.recalled = nil
+	ts := transitions(rw.prev, rg, rw.recalled, rw.recalledDest, start)
+	if rw.recalledDest != nil {
+		ts = append(ts, recalledEnded(string(rg.Region), rg, rw.recalledDest, start)...)
+	}
+	rw.recalled, rw.recalledDest = nil, nil
 	rw.prev = rg
 	rw.w.publish(rg)
 	if len(ts) > 0 && o.OnTransitions != nil {

@@ -17,15 +17,16 @@ const (
 // transitions compares two sweeps of a region: sessions that started or
 // ended, encoders that started or stopped publishing within a session,
 // pairs whose protection changed. It also carries each pair's Since over.
-// recalled gives, on the first sweep, the protection history last knew.
-func transitions(prev, next *Region, recalled map[string]ivs.Protection, now time.Time) []history.Transition {
+// recalled and recalledDest give, on the first sweep, what history last
+// knew of the pairs and the composition destinations.
+func transitions(prev, next *Region, recalled map[string]ivs.Protection, recalledDest map[string]history.RecalledDestination, now time.Time) []history.Transition {
 	var out []history.Transition
 	region := string(next.Region)
 	first := prev.SweptAt.IsZero()
 	for _, st := range next.Stages {
 		ps := prev.stage(st.Stage.ARN)
 		out = append(out, sessionTransitions(region, ps, st, first, now)...)
-		out = append(out, outputTransitions(region, ps, st, now)...)
+		out = append(out, outputTransitions(region, ps, st, recalledDest, now)...)
 		for i := range st.Pairs {
 			p := &st.Pairs[i]
 			pp := ps.pair(p.Config.ARN)

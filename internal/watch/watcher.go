@@ -29,6 +29,8 @@ type Options struct {
 	// configuration of a region (by ARN), so that a restart neither
 	// repeats nor misses a transition.
 	Recall func(ctx context.Context, region ivs.Region) (map[string]ivs.Protection, error)
+	// RecallDestinations does the same for composition destinations.
+	RecallDestinations func(ctx context.Context, region ivs.Region) (map[string]history.RecalledDestination, error)
 	// OnTransitions receives each sweep's transitions, in order, after the
 	// snapshot that shows them is published (history, alerts).
 	OnTransitions func(ctx context.Context, ts []history.Transition)
