@@ -26,19 +26,18 @@ import (
 // a PostgreSQL cluster, Redis, the IVS emulator (counting the calls it
 // answers), a webhook receiver, an oauth2-proxy stand-in and nginx.
 type haStack struct {
-	t      *testing.T
-	pg     *pgtest.Cluster
-	db     string
-	redis  *redistest.Server
-	emu    *httptest.Server
-	calls  *callLog
-	hook   *receiver
-	hookS  *httptest.Server
-	oauth  *httptest.Server
-	mu     sync.Mutex
-	reps   map[string]*replica
-	rate   string // -ivs-call-rate of every replica
-	window time.Duration
+	t     *testing.T
+	pg    *pgtest.Cluster
+	db    string
+	redis *redistest.Server
+	emu   *httptest.Server
+	calls *callLog
+	hook  *receiver
+	hookS *httptest.Server
+	oauth *httptest.Server
+	mu    sync.Mutex
+	reps  map[string]*replica
+	rate  string // -ivs-call-rate of every replica
 }
 
 // replica is one console process.
