@@ -68,6 +68,8 @@ type Region struct {
 	Err error
 	// ErrSince is when sweeps started failing.
 	ErrSince time.Time
+	// Events says whether IVS's events feed the model between sweeps.
+	Events EventsState
 }
 
 // Stage is one stage and, while it is live, its session.
@@ -118,7 +120,7 @@ type Pair struct {
 // fingerprint sums up a region's facts, leaving out when they were seen.
 func (r *Region) fingerprint() uint64 {
 	h := fnv.New64a()
-	fmt.Fprint(h, r.Err != nil)
+	fmt.Fprint(h, r.Err != nil, r.Events.On, r.Events.Healthy, r.Events.Why)
 	for _, st := range r.Stages {
 		fmt.Fprint(h, st.Stage.ARN, st.Stage.Name, st.Health, st.Since.UnixNano(), st.Configs)
 		if s := st.Session; s != nil {

@@ -40,6 +40,9 @@ type regionWatcher struct {
 	recalled map[string]ivs.Protection
 	// recalledDest is what history last knew of the destinations.
 	recalledDest map[string]history.RecalledDestination
+	// nudge asks for a sweep as soon as the cadence allows: an event the
+	// model could not place.
+	nudge bool
 	sampled      map[string]history.Sample  // stage ARN -> last sample handed on
 	detail       map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
@@ -82,16 +85,112 @@ func (rw *regionWatcher) run(ctx context.Context) {
 		}
 		rw.recalledDest = recalled
 	}
+	src := rw.w.opts.Events[rw.region]
+	var batches chan eventBatch
+	if src != nil {
+		batches = make(chan eventBatch)
+		go rw.receive(ctx, src, batches)
+	}
+	var last time.Time // start of the last sweep
 	wait := time.Duration(0)
 	for {
+		t := time.NewTimer(min(wait, recheckEvery))
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
-		case <-time.After(wait):
+		case b := <-batches:
+			t.Stop()
+			rw.applyEvents(ctx, b.events)
+			b.done <- struct{}{}
+		case <-t.C:
 		}
+		rw.sayEvents(src)
+		if due := rw.nextSweep(src, last, wait); rw.w.opts.Now().Before(due) {
+			wait = due.Sub(rw.w.opts.Now())
+			continue
+		}
+		last = rw.w.opts.Now()
+		rw.nudge = false
 		wait = rw.once(ctx, wait)
 	}
 }
+
+// recheckEvery bounds how long the loop sleeps: events may turn unhealthy
+// (the watcher then polls) or ask for a sweep meanwhile.
+const recheckEvery = 2 * time.Second
+
+// nextSweep is when the next sweep is due after one that started at last
+// and asked to wait wait: with healthy events only a reconciliation every
+// ReconcileEvery (or sooner when an event asked for it), else polling.
+func (rw *regionWatcher) nextSweep(src EventSource, last time.Time, wait time.Duration) time.Time {
+	if last.IsZero() {
+		return last
+	}
+	o := rw.w.opts
+	poll := last.Add(max(wait, o.MinCadence))
+	if src == nil {
+		return last.Add(wait)
+	}
+	if ok, _ := src.Healthy(); !ok {
+		return poll
+	}
+	if rw.nudge {
+		return poll
+	}
+	return last.Add(max(wait, o.ReconcileEvery))
+}
+
+// eventsState is what the region's model says of its events now.
+func (rw *regionWatcher) eventsState(src EventSource) EventsState {
+	if src == nil {
+		return EventsState{}
+	}
+	ok, why := src.Healthy()
+	return EventsState{On: true, Healthy: ok, Why: why, Last: rw.prev.Events.Last}
+}
+
+// sayEvents publishes the model again when its events' health changed
+// with nothing else (the queue went silent or unreachable, or came back).
+func (rw *regionWatcher) sayEvents(src EventSource) {
+	if src == nil || rw.prev.SweptAt.IsZero() {
+		return
+	}
+	if st := rw.eventsState(src); st != rw.prev.Events {
+		next := *rw.prev
+		next.Events = st
+		rw.prev = &next
+		rw.w.publish(&next)
+	}
+}
+
+type eventBatch struct {
+	events []Event
+	done   chan struct{}
+}
+
+// receive runs the event source, handing each batch to the region's loop
+// (which alone changes the model) and returning once it is applied.
+func (rw *regionWatcher) receive(ctx context.Context, src EventSource, batches chan<- eventBatch) {
+	err := src.Run(ctx, func(ctx context.Context, evs []Event) error {
+		b := eventBatch{events: evs, done: make(chan struct{})}
+		select {
+		case batches <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case <-b.done:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	if err != nil && ctx.Err() == nil {
+		rw.log.Error("watch: events stopped; the watcher polls", "error", err.Error())
+	}
+}
+
 
 // once sweeps the region, publishes what it found (or, on failure, the
 // last facts marked stale) and hands on the transitions. It returns how
@@ -109,6 +208,7 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 		if failed.ErrSince.IsZero() {
 			failed.ErrSince = start
 		}
+		failed.Events = rw.eventsState(o.Events[rw.region])
 		rw.prev = &failed
 		rw.w.publish(&failed)
 		rw.log.Warn("watch: sweep failed; the model keeps its last facts", "error", ivs.RedactStreamKeys(err.Error()))
@@ -122,6 +222,7 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 		ts = append(ts, recalledEnded(string(rg.Region), rg, rw.recalledDest, start)...)
 	}
 	rw.recalled, rw.recalledDest = nil, nil
+	rg.Events = rw.eventsState(o.Events[rw.region])
 	rw.prev = rg
 	rw.w.publish(rg)
 	if len(ts) > 0 && o.OnTransitions != nil {
@@ -194,6 +295,20 @@ func (rw *regionWatcher) sweep(ctx context.Context, now time.Time) (*Region, err
 	}
 	slices.SortStableFunc(rg.Stages, byHealth)
 	return rg, nil
+}
+
+// healthSince is when a stage's health began: kept while it does not
+// change; for a problem, when its cause began as far as the watcher knows.
+func healthSince(prev, s *Stage, now time.Time) time.Time {
+	switch {
+	case prev != nil && prev.Health == s.Health:
+		return prev.Since
+	case s.Health.Problem() && pairsHealth(s.Pairs) == s.Health:
+		return latestChange(s.Pairs, now)
+	case s.Health.Problem():
+		return outputsSince(s.Outputs, now)
+	}
+	return now
 }
 
 // credentials reads the full configuration of each redundant one whose
@@ -273,15 +388,7 @@ func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.
 	}
 	slices.SortFunc(s.Pairs, func(a, b Pair) int { return compareNames(a.Config.DisplayName(), b.Config.DisplayName()) })
 	s.Health = healthOf(st.Live(), s.Pairs, s.Outputs)
-	s.Since = now
-	switch {
-	case prevStage != nil && prevStage.Health == s.Health:
-		s.Since = prevStage.Since
-	case s.Health.Problem() && pairsHealth(s.Pairs) == s.Health:
-		s.Since = latestChange(s.Pairs, now)
-	case s.Health.Problem():
-		s.Since = outputsSince(s.Outputs, now)
-	}
+	s.Since = healthSince(prevStage, s, now)
 	return s, nil
 }
 

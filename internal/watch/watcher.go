@@ -41,11 +41,23 @@ type Options struct {
 	SampleEvery time.Duration
 	Now         func() time.Time
 	Logger      *slog.Logger
+	// Events are the regions' IVS events (EventBridge through SQS), when
+	// configured: they are applied as they come, and the sweeps slow down
+	// to ReconcileEvery (default 2 min) while the source is healthy.
+	Events         map[ivs.Region]EventSource
+	ReconcileEvery time.Duration
 	// Model is where the watcher publishes (default: a model of its own).
 	// Share one between successive watchers of a replica that leads, loses
 	// and regains the lead, and with whatever mirrors the leader's.
 	Model *Model
 }
+
+// DefaultReconcileEvery is how often a region is swept while its events
+// are healthy. AWS delivers events on a best-effort basis (rarely missing,
+// late or out of order): a missed one is corrected within this interval,
+// and a sweep of 20 live stages every 2 minutes spends about a tenth of
+// the calls of polling at the budget's pace.
+const DefaultReconcileEvery = 2 * time.Minute
 
 // Watcher keeps the live model of every watched region.
 type Watcher struct {
@@ -60,6 +72,9 @@ func New(o Options) *Watcher {
 	}
 	if o.SampleEvery <= 0 {
 		o.SampleEvery = time.Minute
+	}
+	if o.ReconcileEvery <= 0 {
+		o.ReconcileEvery = DefaultReconcileEvery
 	}
 	if o.CountEvery <= 0 {
 		o.CountEvery = 30 * time.Second
