@@ -64,7 +64,8 @@ func (h *handler) liveSnapshot() *watch.Snapshot {
 func (h *handler) boardView(snap *watch.Snapshot) views.BoardView {
 	v := views.BoardView{Stages: snap.Live(), Problems: snap.Problems(), Now: h.Now(), StreamURL: boardStreamURL}
 	for _, rg := range snap.Regions {
-		br := views.BoardRegion{Region: string(rg.Region), SweptAt: rg.SweptAt, Cadence: rg.Cadence, ErrSince: rg.ErrSince}
+		br := views.BoardRegion{Region: string(rg.Region), SweptAt: rg.SweptAt, Cadence: rg.Cadence, ErrSince: rg.ErrSince,
+			Events: rg.Events.On, EventsOK: rg.Events.Healthy, EventsWhy: rg.Events.Why, EventsLast: rg.Events.Last}
 		if rg.Err != nil {
 			br.Err = safeErrorText(rg.Err)
 		}

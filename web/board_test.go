@@ -190,3 +190,19 @@ func TestBoardStreamPushesEachSnapshotRenderedOnce(t *testing.T) {
 		t.Fatal("no event after a new snapshot")
 	}
 }
+
+// A region fed by events says so, and one whose queue fails says why and
+// that the watcher polls meanwhile.
+func TestBoardSaysWhetherEventsFeedARegion(t *testing.T) {
+	snap := boardSnapshot(1)
+	snap.Regions[0].Events = watch.EventsState{On: true, Healthy: true, Last: boardNow.Add(-3 * time.Second)}
+	snap.Regions[1].Events = watch.EventsState{On: true, Why: "the queue has not answered since 14:02 UTC"}
+	s, _ := boardServer(t, &liveModel{snap: snap})
+	d := s.get("/board").doc(t)
+	if us := d.Find(`[data-region="us-east-1"]`).Text(); !strings.Contains(us, "events live, last 3 s ago") {
+		t.Errorf("us-east-1: %q", us)
+	}
+	if eu := d.Find(`[data-region="eu-west-1"]`).Text(); !strings.Contains(eu, "events: the queue has not answered since 14:02 UTC; polling instead") {
+		t.Errorf("eu-west-1: %q", eu)
+	}
+}
