@@ -424,3 +424,26 @@ func TestEventFaultsAdmin(t *testing.T) {
 		t.Fatalf("drop 1.5: %d", c)
 	}
 }
+
+func TestEventsReplication(t *testing.T) {
+	v, c, src, dst, _, pub := replicationWorld(t)
+	q := v.sqsClient("us-east-1")
+	v.drain(q)
+	must(c.StartParticipantReplication(ctx(), &ivsrealtime.StartParticipantReplicationInput{SourceStageArn: aws.String(src),
+		DestinationStageArn: aws.String(dst), ParticipantId: aws.String(pub)}))
+	must(c.StopParticipantReplication(ctx(), &ivsrealtime.StopParticipantReplicationInput{SourceStageArn: aws.String(src),
+		DestinationStageArn: aws.String(dst), ParticipantId: aws.String(pub)}))
+	var got []string
+	for _, e := range v.drain(q) {
+		got = append(got, e.Resources[0]+" "+e.Detail.EventName+" "+e.Detail.ParticipantID)
+	}
+	want := []string{
+		dst + " " + EventParticipantPublished + " " + pub, // the replica publishes in the destination
+		src + " " + EventReplicationStarted + " " + pub,
+		dst + " " + EventParticipantUnpub + " " + pub,
+		src + " " + EventReplicationEnded + " " + pub,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("replication events:\n got %q\nwant %q", got, want)
+	}
+}
