@@ -69,6 +69,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if !strings.Contains(out.String(), "aws ivs-realtime --endpoint-url "+base) {
 		t.Errorf("missing AWS CLI hint in %q", out.String())
 	}
+	if !strings.Contains(out.String(), "--queue-url "+base+"/123456789012/ivs-events") {
+		t.Errorf("missing event queue hint in %q", out.String())
+	}
 	resp, err := http.Post(base+"/ListStages", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)

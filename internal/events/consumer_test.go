@@ -401,3 +401,41 @@ func TestDedupWindowAndSize(t *testing.T) {
 		t.Fatalf("expiry: %v", d.at)
 	}
 }
+
+// With the emulator duplicating and reordering every event, apply still
+// sees each event once, each batch in time order.
+func TestEmulatorFaultsAreAbsorbed(t *testing.T) {
+	v := newEnv(t, emulator.SeedEmpty, "")
+	if err := v.emu.SetEventFaults(emulator.EventFaults{Duplicate: 1, Reorder: 0.5, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := v.srv.Client().Post(v.srv.URL+"/CreateStage", "application/json", strings.NewReader(`{"name":"s"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ Stage struct{ Arn string } }
+	_ = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	for range 3 {
+		body := fmt.Sprintf(`{"stage":%q,"count":1,"published":true}`, created.Stage.Arn)
+		resp, err := v.srv.Client().Post(v.srv.URL+"/_emulator/participants/add", "application/json", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("add: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	col := &collector{}
+	c := New(v.sqs, v.url, Options{Region: "us-east-1", Wait: time.Second})
+	run(t, c, col.apply, func() bool { return c.Status().Duplicates == 3 && v.left() == 0 })
+	evs := col.events()
+	ids := map[string]bool{}
+	for _, e := range evs {
+		if ids[e.ID] || e.Name != ParticipantPublished || e.StageArn != created.Stage.Arn {
+			t.Fatalf("applied: %+v", evs)
+		}
+		ids[e.ID] = true
+	}
+	if len(evs) != 3 {
+		t.Fatalf("applied %d events", len(evs))
+	}
+}
