@@ -47,6 +47,9 @@ type EventFaults struct {
 // reorderHold bounds how long a reordered event waits for a successor.
 const reorderHold = 2 * time.Second
 
+// maxHeld bounds the events held back for reordering in a region.
+const maxHeld = 100
+
 // defaultDelayBy is EventFaults.DelayBy when zero.
 const defaultDelayBy = 30 * time.Second
 
@@ -197,7 +200,7 @@ func (b *eventBus) emit(region, detailType string, resources []string, detail ma
 		}
 		b.stats.Delayed++
 	}
-	if f.Reorder > 0 && delay == 0 && r.Float64() < f.Reorder {
+	if f.Reorder > 0 && delay == 0 && len(b.held[region]) < maxHeld && r.Float64() < f.Reorder {
 		b.stats.Reordered++
 		for range copies {
 			b.held[region] = append(b.held[region], heldEvent{string(body), time.Now()})
