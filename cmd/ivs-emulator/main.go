@@ -51,6 +51,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.opts.Faults.SpikeRate, "spike-rate", 0, "fraction of calls delayed by -spike (0..1)")
 	fs.DurationVar(&c.opts.Faults.Spike, "spike", 2*time.Second, "extra latency of a spike")
 	fs.BoolVar(&c.opts.Faults.AccessDenied, "access-denied", false, "answer every call 403 AccessDeniedException")
+	fs.Float64Var(&c.opts.EventFaults.Drop, "event-drop", 0, "fraction of EventBridge events lost (0..1)")
+	fs.Float64Var(&c.opts.EventFaults.Delay, "event-delay", 0, "fraction of EventBridge events delivered late, by -event-delay-by (0..1)")
+	fs.DurationVar(&c.opts.EventFaults.DelayBy, "event-delay-by", 30*time.Second, "how late a delayed event is (at most 15m)")
+	fs.Float64Var(&c.opts.EventFaults.Duplicate, "event-duplicate", 0, "fraction of EventBridge events delivered twice (0..1)")
+	fs.Float64Var(&c.opts.EventFaults.Reorder, "event-reorder", 0, "fraction of EventBridge events delivered after the next one (0..1)")
+	fs.Int64Var(&c.opts.EventFaults.Seed, "event-fault-seed", 1, "seed of the event faults' choices")
 	fs.BoolVar(&c.simulate, "simulate", true, "run the live simulator (participants join and leave, encoders drop and recover)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -91,12 +97,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
   AWS CLI:  aws ivs-realtime --endpoint-url %[1]s --region us-east-1 list-stages
   Go SDK:   ivsrealtime.NewFromConfig(cfg, func(o *ivsrealtime.Options) { o.BaseEndpoint = aws.String(%[1]q) })
   STS:      sts GetCallerIdentity answers on the same URL (account %[2]s)
+  Events:   IVS's EventBridge events in SQS: aws sqs --endpoint-url %[1]s receive-message --queue-url %[1]s/%[2]s/%[5]s
+            (faults: curl %[1]s/_emulator/events/faults; PUT to drop, delay, duplicate or reorder events)
   Admin:    curl %[1]s/_emulator/faults    (PUT to change; POST /_emulator/reset, /_emulator/step, /_emulator/publish)
   Cues:     curl %[1]s/_emulator/ingest    (encoders, no stream keys; POST /_emulator/encoder/drop, /_emulator/encoder/recover,
             /_emulator/session/end, /_emulator/participants/add, /_emulator/participants/remove: internal/emulator/README.md)
 
 Any credentials work (signatures are not checked); the region comes from the signature.
-`, base, emu.AccountID(), c.opts.Seed, c.simulate)
+`, base, emu.AccountID(), c.opts.Seed, c.simulate, emulator.DefaultEventQueue)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -13,7 +13,8 @@ import (
 
 func TestParseFlags(t *testing.T) {
 	c, err := parseFlags([]string{"-addr", ":0", "-seed", "empty", "-latency", "20ms", "-jitter", "5ms",
-		"-tps", "5", "-error-rate", "0.1", "-access-denied", "-simulate=false", "-account-id", "111122223333"}, io.Discard)
+		"-tps", "5", "-error-rate", "0.1", "-access-denied", "-simulate=false", "-account-id", "111122223333",
+		"-event-drop", "0.1", "-event-delay", "0.2", "-event-delay-by", "5s", "-event-duplicate", "0.3", "-event-reorder", "0.4", "-event-fault-seed", "7"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,6 +22,9 @@ func TestParseFlags(t *testing.T) {
 	if c.addr != ":0" || c.opts.Seed != "empty" || f.Latency != 20*time.Millisecond || f.Jitter != 5*time.Millisecond ||
 		f.TPS != 5 || f.ErrorRate != 0.1 || !f.AccessDenied || c.opts.Simulate || c.opts.AccountID != "111122223333" {
 		t.Fatalf("flags not applied: %+v", c)
+	}
+	if ef := c.opts.EventFaults; ef.Drop != 0.1 || ef.Delay != 0.2 || ef.DelayBy != 5*time.Second || ef.Duplicate != 0.3 || ef.Reorder != 0.4 || ef.Seed != 7 {
+		t.Fatalf("event fault flags not applied: %+v", ef)
 	}
 	if _, err := parseFlags([]string{"extra"}, io.Discard); err == nil {
 		t.Fatal("stray argument accepted")
@@ -64,6 +68,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "aws ivs-realtime --endpoint-url "+base) {
 		t.Errorf("missing AWS CLI hint in %q", out.String())
+	}
+	if !strings.Contains(out.String(), "--queue-url "+base+"/123456789012/ivs-events") {
+		t.Errorf("missing event queue hint in %q", out.String())
 	}
 	resp, err := http.Post(base+"/ListStages", "application/json", strings.NewReader("{}"))
 	if err != nil {

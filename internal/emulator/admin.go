@@ -32,6 +32,8 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request, path strin
 	case path == "step" && r.Method == http.MethodPost:
 		e.Step()
 		adminJSON(w, http.StatusOK, map[string]string{"status": "stepped"})
+	case path == "events" || path == "events/faults":
+		e.serveEventsAdmin(w, r, path)
 	case path == "health" && r.Method == http.MethodGet:
 		adminJSON(w, http.StatusOK, map[string]string{"status": "ok", "accountId": e.opts.AccountID})
 	case (path == "publish" || path == "unpublish") && r.Method == http.MethodPost:

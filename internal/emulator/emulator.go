@@ -30,13 +30,16 @@ import (
 
 // Options configures an Emulator.
 type Options struct {
-	AccountID string       // default "123456789012"
-	Seed      string       // "demo" (default) or "empty"
-	RandSeed  int64        // drives the simulator's choices and the demo world's shapes; 0 = random
-	Clock     Clock        // nil = real time; tests pass a *FakeClock
-	Simulate  bool         // run the live simulator when Start is called
-	Faults    Faults       // latency, throttling, 5xx, access denied
-	Logger    *slog.Logger // optional
+	AccountID string // default "123456789012"
+	Seed      string // "demo" (default) or "empty"
+	RandSeed  int64  // drives the simulator's choices and the demo world's shapes; 0 = random
+	Clock     Clock  // nil = real time; tests pass a *FakeClock
+	Simulate  bool   // run the live simulator when Start is called
+	Faults    Faults // latency, throttling, 5xx, access denied
+	// EventFaults make the EventBridge event feed (the SQS queue
+	// DefaultEventQueue) drop, delay, duplicate or reorder events.
+	EventFaults EventFaults
+	Logger      *slog.Logger // optional
 }
 
 // Seeds.
@@ -75,6 +78,8 @@ type Emulator struct {
 	outputs  []*simDestination // scripted composition destinations of the demo world
 
 	faults *faultInjector
+	sqs    *sqsService // queues, with the EventBridge event feed (eventbridge.go)
+	events *eventBus
 
 	startOnce sync.Once
 	stop      chan struct{}
@@ -99,6 +104,9 @@ func New(opts Options) (*Emulator, error) {
 	if err := opts.Faults.validate(); err != nil {
 		return nil, err
 	}
+	if err := opts.EventFaults.validate(); err != nil {
+		return nil, err
+	}
 	if opts.Clock == nil {
 		opts.Clock = realClock{}
 	}
@@ -121,7 +129,9 @@ func New(opts Options) (*Emulator, error) {
 		tokens: pageTokens{key: key},
 		faults: newFaultInjector(opts.Faults),
 		stop:   make(chan struct{}),
+		sqs:    newSQSService(),
 	}
+	e.events = newEventBus(opts.AccountID, e.sqs, opts.EventFaults)
 	e.reset()
 	return e, nil
 }
@@ -138,7 +148,9 @@ func (e *Emulator) reset() {
 	e.encoders = nil
 	e.outputs = nil
 	if e.opts.Seed == SeedDemo {
+		e.events.mute(true) // the seed world's past is not announced
 		seedDemo(e, e.clock.Now())
+		e.events.mute(false)
 	}
 }
 

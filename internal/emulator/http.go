@@ -57,6 +57,10 @@ func (op *operation) lists(errType string) bool {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", requestID())
 	path := r.URL.EscapedPath()
+	if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, "AmazonSQS.") {
+		e.serveSQS(w, r, target)
+		return
+	}
 	switch {
 	case strings.HasPrefix(path, "/_emulator/"):
 		e.serveAdmin(w, r, strings.TrimPrefix(path, "/_emulator/"))

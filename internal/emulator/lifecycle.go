@@ -8,7 +8,7 @@ func (e *Emulator) ensureSession(st *stage, now int64, ids *idGen) *session {
 	if st.active != nil {
 		return st.active
 	}
-	s := &session{seq: e.nextSeq(), id: ids.sessionID(), stage: st, start: now, idleSince: now}
+	s := &session{seq: e.nextSeq(), id: ids.sessionID(), stage: st, start: now, idleSince: now, bus: e.events}
 	st.sessions = append(st.sessions, s)
 	st.active = s
 	return s
@@ -51,8 +51,10 @@ func (s *session) startPublishing(p *participant, now int64) {
 	p.published = true
 	if rec := s.stage.recording; rec != nil && (p.replType != replReplica || rec.RecordParticipantReplicas == nil || *rec.RecordParticipantReplicas) {
 		p.recording = recActive
+		s.bus.recordingChange(s, p, EventRecordingStart, now)
 	}
 	p.events = append(p.events, event{at: now, name: evPublishStarted})
+	s.bus.stageUpdate(s, p, EventParticipantPublished, codeNone, now)
 	s.publishing++
 	s.idleSince = 0
 }
@@ -61,6 +63,7 @@ func (s *session) startPublishing(p *participant, now int64) {
 func (s *session) stopPublishing(p *participant, now int64, code errorCode) {
 	if code != codeNone {
 		p.events = append(p.events, event{at: now, name: evPublishError, code: code})
+		s.bus.stageUpdate(s, p, EventParticipantPubError, code, now)
 	}
 	if !p.publishing {
 		return
@@ -68,8 +71,10 @@ func (s *session) stopPublishing(p *participant, now int64, code errorCode) {
 	p.publishing = false
 	if p.recording == recActive || p.recording == recStarting {
 		p.recording = recStopped
+		s.bus.recordingChange(s, p, EventRecordingEnd, now)
 	}
 	p.events = append(p.events, event{at: now, name: evPublishStopped})
+	s.bus.stageUpdate(s, p, EventParticipantUnpub, codeNone, now)
 	s.publishing--
 	if s.publishing == 0 {
 		s.idleSince = now
@@ -150,6 +155,7 @@ func (e *Emulator) connectEncoder(w *world, ref keyRef, now int64, ids *idGen) (
 	}
 	if p != nil && p.connected {
 		p.events = append(p.events, event{at: now, name: evPublishError, code: codeReuseOfStreamKey})
+		st.active.bus.stageUpdate(st.active, p, EventParticipantPubError, codeReuseOfStreamKey, now)
 		return publishResult{}, &apiError{"REUSE_OF_STREAM_KEY", "The stream key is already in use"}
 	}
 	pid := ref.participantID()

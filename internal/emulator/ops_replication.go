@@ -128,6 +128,7 @@ func (e *Emulator) startReplica(w *world, src, dst *stage, p *participant, attrs
 	r.events[len(r.events)-1].repl = &replTarget{replica: true}
 	p.replType, p.replActive = replSource, true
 	p.events = append(p.events, event{at: now, name: evReplicationStarted, repl: &replTarget{stageArn: dst.arn, sessionID: ds.id}})
+	src.active.bus.stageUpdate(src.active, p, EventReplicationStarted, codeNone, now)
 	w.replications = append(w.replications, &replicationLink{pid: p.id, src: src, dst: dst, srcSession: src.active, dstSes: ds, window: window})
 }
 
@@ -143,6 +144,7 @@ func (w *world) stopReplica(l *replicationLink, now int64) {
 		return
 	}
 	p.events = append(p.events, event{at: now, name: evReplicationStopped, repl: &replTarget{stageArn: l.dst.arn, sessionID: l.dstSes.id}})
+	l.srcSession.bus.stageUpdate(l.srcSession, p, EventReplicationEnded, codeNone, now)
 	p.replActive = false
 	for _, o := range w.replications {
 		if o.srcSession == l.srcSession && o.pid == l.pid {

@@ -130,6 +130,8 @@ type session struct {
 	parts []*participant
 	index map[string]int32
 
+	bus *eventBus // EventBridge events of the session's participants
+
 	connected  int   // participants connected now
 	publishing int   // participants connected and publishing now
 	idleSince  int64 // when publishing last dropped to zero (0 while someone publishes)
