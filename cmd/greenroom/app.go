@@ -117,6 +117,7 @@ func build(ctx context.Context, cfg *config.Config, stdout io.Writer) (*app, err
 		return nil, err
 	}
 	a.closers = append(a.closers, a.live.close)
+	a.live.feeds = newEventFeeds(cfg, raw.AWSConfig(), endpoint, a.log.With(slog.String("component", "events")))
 	devListen := ""
 	if cfg.Auth.Mode == string(auth.ModeDev) {
 		devListen = ln.Addr().String()

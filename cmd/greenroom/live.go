@@ -41,6 +41,8 @@ type live struct {
 	// for one replica, which always leads.
 	pool    *pgxpool.Pool
 	elector *cluster.Elector
+	// feeds are IVS's events by region (nil: the watcher polls).
+	feeds *eventFeeds
 }
 
 // openLive builds the notifier over the history store; the watcher (over
@@ -84,6 +86,7 @@ func (l *live) run(ctx context.Context) {
 func (l *live) lead(ctx context.Context) {
 	l.replayAlerts(ctx)
 	w := watch.New(watch.Options{Regions: l.cfg.Regions, IVS: l.svc, MinCadence: l.cfg.WatchCadence, Model: l.model,
+		Events: l.feeds.sources(), ReconcileEvery: l.cfg.ReconcileEvery,
 		Recall: l.history.RecallProtection, RecallDestinations: l.history.RecallDestinations, OnTransitions: l.onTransitions, OnSamples: l.onSamples,
 		Logger: l.log.With(slog.String("component", "watch"))})
 	var wg sync.WaitGroup

@@ -67,11 +67,15 @@ func (b *budgets) status(cfg *config.Config) string {
 	return "call budget: shared through Redis"
 }
 
-// replicaStatus is what /readyz says of this replica among several: its
-// role, the shared store and the call budget. One replica adds nothing.
+// replicaStatus is what /readyz says of this replica among several (its
+// role, the shared store and the call budget) and of the regions' events.
+// One replica without events adds nothing.
 func replicaStatus(cfg *config.Config, l *live, pool *pgxpool.Pool, b *budgets) func(context.Context) []string {
 	if l.elector == nil {
-		return nil
+		if l.feeds == nil {
+			return nil
+		}
+		return func(context.Context) []string { return l.feeds.status() }
 	}
 	return func(ctx context.Context) []string {
 		var role string
@@ -94,6 +98,6 @@ func replicaStatus(cfg *config.Config, l *live, pool *pgxpool.Pool, b *budgets) 
 		if err := pool.Ping(pctx); err != nil {
 			store = "store: PostgreSQL NOT REACHABLE (" + err.Error() + "): actions are refused, the board shows its last model"
 		}
-		return []string{role, store, b.status(cfg)}
+		return append([]string{role, store, b.status(cfg)}, l.feeds.status()...)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -54,6 +55,15 @@ type Config struct {
 	Replicas int
 	// ReplicaID names this replica to operators (default host:port).
 	ReplicaID string
+	// EventsQueues are the SQS queues that receive IVS's EventBridge
+	// events, by region ("emulator": the embedded emulator's queue in
+	// every region). Empty: the watcher polls.
+	EventsQueues map[ivs.Region]string
+	// EventsQueueEmulator is set by -events-queue-url emulator.
+	EventsQueueEmulator bool
+	eventsQueues        []string
+	// ReconcileEvery is how often a region fed by events is swept anyway.
+	ReconcileEvery time.Duration
 	// HistoryRetention is how long the board's history (transitions,
 	// samples, alert deliveries) is kept; it lives in the audit database.
 	HistoryRetention time.Duration
@@ -219,6 +229,9 @@ func (c *Config) validate() error {
 	if err := c.validateCluster(); err != nil {
 		return err
 	}
+	if err := c.validateEvents(); err != nil {
+		return err
+	}
 	if c.HistoryRetention < 48*time.Hour {
 		return fmt.Errorf("-history-retention (GREENROOM_HISTORY_RETENTION): %v is too short (at least 48h, so that alerts pending delivery are kept)", c.HistoryRetention)
 	}
@@ -247,6 +260,51 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("-log-format (GREENROOM_LOG_FORMAT): %q is not allowed (want json or text)", c.LogFormat)
+	}
+	return nil
+}
+
+// sqsHost is the region of an AWS SQS queue URL's host.
+var sqsHost = regexp.MustCompile(`^sqs\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com$`)
+
+// validateEvents reads -events-queue-url into EventsQueues.
+func (c *Config) validateEvents() error {
+	const name = "-events-queue-url (GREENROOM_EVENTS_QUEUE_URL)"
+	if c.ReconcileEvery < 10*time.Second || c.ReconcileEvery > time.Hour {
+		return fmt.Errorf("-watch-reconcile-every (GREENROOM_WATCH_RECONCILE_EVERY): %v is outside 10s to 1h", c.ReconcileEvery)
+	}
+	c.EventsQueues = map[ivs.Region]string{}
+	for _, v := range c.eventsQueues {
+		if v == "emulator" {
+			if !c.Emulated() || c.IVSEndpoint != "" {
+				return errors.New(name + ": \"emulator\" names the embedded emulator's queue; with -backend aws or -ivs-endpoint give the queue's URL")
+			}
+			c.EventsQueueEmulator = true
+			continue
+		}
+		region, raw, explicit := strings.Cut(v, "=")
+		if !explicit {
+			raw, region = v, ""
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			return fmt.Errorf("%s: %q is not a queue URL like https://sqs.us-east-1.amazonaws.com/123456789012/ivs-events", name, v)
+		}
+		if region == "" {
+			m := sqsHost.FindStringSubmatch(u.Hostname())
+			if m == nil {
+				return fmt.Errorf("%s: the region of %q cannot be told from its host: write region=URL", name, v)
+			}
+			region = m[1]
+		}
+		r := ivs.Region(region)
+		if !slices.Contains(c.Regions, r) {
+			return fmt.Errorf("%s: %s is not one of the regions shown (-region)", name, region)
+		}
+		if _, dup := c.EventsQueues[r]; dup {
+			return fmt.Errorf("%s: two queues for %s", name, region)
+		}
+		c.EventsQueues[r] = raw
 	}
 	return nil
 }
@@ -335,6 +393,8 @@ func register(fs *flag.FlagSet, getenv func(string) string, c *Config) (s *setti
 	s.integer(&c.CallBurst, "ivs-call-burst", 2, "burst of the per-operation call budget")
 	s.dur(&c.CallTimeout, "ivs-timeout", 10*time.Second, "timeout of one IVS call, retries included")
 	s.float(&c.WatchRate, "watch-call-rate", 1, "IVS calls per second per operation and region the watcher of live stages may spend, on top of -ivs-call-rate (the two together at most 5)")
+	s.strs(&c.eventsQueues, "events-queue-url", "SQS queue URL that receives IVS's EventBridge events (source aws.ivs), per region: https://sqs.us-east-1.amazonaws.com/123456789012/ivs-events, or region=URL; \"emulator\" for the embedded emulator's queue in every region. The watcher then applies events as they come and sweeps only to reconcile")
+	s.dur(&c.ReconcileEvery, "watch-reconcile-every", 2*time.Minute, "with events: how often a region is swept anyway, to correct what events missed (AWS delivers them on a best-effort basis)")
 	s.dur(&c.WatchCadence, "watch-min-cadence", 2*time.Second, "shortest time between two sweeps of a region by the watcher (more live stages make sweeps longer)")
 	s.str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	s.str(&c.LogFormat, "log-format", "json", "log format: json or text")

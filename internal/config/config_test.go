@@ -60,6 +60,11 @@ func TestWrongValuesStopWithOneClearLine(t *testing.T) {
 		{[]string{"-replicas", "0"}, nil, `-replicas (GREENROOM_REPLICAS): 0 is outside 1 to 50`},
 		{[]string{"-database", "mysql://u:hunter2@db/greenroom"}, nil, `-database (GREENROOM_DATABASE): not a PostgreSQL URL`},
 		{nil, map[string]string{"GREENROOM_REDIS_URL": "http://:hunter2@cache:6379"}, `-redis-url (GREENROOM_REDIS_URL): not a Redis URL`},
+		{[]string{"-events-queue-url", "sqs://queue"}, nil, `-events-queue-url (GREENROOM_EVENTS_QUEUE_URL): "sqs://queue" is not a queue URL`},
+		{[]string{"-events-queue-url", "https://queue.internal/1/q"}, nil, `the region of "https://queue.internal/1/q" cannot be told from its host: write region=URL`},
+		{[]string{"-events-queue-url", "https://sqs.ap-south-1.amazonaws.com/1/q"}, nil, `ap-south-1 is not one of the regions shown`},
+		{[]string{"-events-queue-url", "emulator", "-ivs-endpoint", "http://127.0.0.1:4566"}, nil, `"emulator" names the embedded emulator's queue`},
+		{[]string{"-watch-reconcile-every", "1s"}, nil, `-watch-reconcile-every (GREENROOM_WATCH_RECONCILE_EVERY): 1s is outside 10s to 1h`},
 	}
 	for _, tc := range cases {
 		_, err := Load(tc.args, env(tc.env))
@@ -141,5 +146,18 @@ func TestDeploymentExamplesUseRealSettings(t *testing.T) {
 		if !strings.Contains(string(k8s), need) {
 			t.Errorf("the Kubernetes example lacks %s", need)
 		}
+	}
+}
+
+func TestEventsQueuesByRegion(t *testing.T) {
+	c, err := Load([]string{"-events-queue-url", "https://sqs.us-east-1.amazonaws.com/123456789012/ivs-events", "-events-queue-url", "eu-west-1=http://127.0.0.1:9324/123456789012/ivs-events"}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.EventsQueues) != 2 || c.EventsQueues["us-east-1"] != "https://sqs.us-east-1.amazonaws.com/123456789012/ivs-events" || c.EventsQueues["eu-west-1"] != "http://127.0.0.1:9324/123456789012/ivs-events" {
+		t.Errorf("queues %v", c.EventsQueues)
+	}
+	if c, err := Load([]string{"-events-queue-url", "emulator"}, env(nil)); err != nil || !c.EventsQueueEmulator {
+		t.Errorf("emulator: %v %v", c, err)
 	}
 }

@@ -76,9 +76,9 @@ func (rw *regionWatcher) applyEvents(ctx context.Context, evs []Event) {
 	for _, ev := range evs {
 		switch {
 		case ev.Type == TypeStageUpdate && participantEvents[ev.Name] != "":
-			applied, place := next.applyParticipant(ev)
+			applied, look := next.applyParticipant(ev)
 			changed = changed || applied
-			rw.nudge = rw.nudge || !place
+			rw.nudge = rw.nudge || look
 		case ev.Type == TypeCompositionChange:
 			rw.nudge = true // destinations are read in full by the next sweep
 		}
@@ -109,17 +109,19 @@ func (r *Region) cloneForEvents() *Region {
 }
 
 // applyParticipant applies a publish event. applied: the model changed;
-// placed: the model knows the stage and session (else a sweep should look).
-func (r *Region) applyParticipant(ev Event) (applied, placed bool) {
+// look: a sweep should look soon (the model does not know the stage or the
+// session, or a pair went down: no event says a session ended, and a pair
+// whose encoders stopped with their session is idle, not down).
+func (r *Region) applyParticipant(ev Event) (applied, look bool) {
 	i := slices.IndexFunc(r.Stages, func(s *Stage) bool { return s.Stage.ARN == ev.StageARN })
 	if i < 0 {
-		return false, false
+		return false, true
 	}
 	old := r.Stages[i]
 	if old.Session == nil || old.Session.ID != ev.SessionID {
 		// A session the model has not seen: a sweep reads it. An event of
-		// a session that ended long ago is just late.
-		return false, old.Session != nil && ev.Time.Before(old.Session.Start)
+		// a session that ended before the current one began is just late.
+		return false, old.Session == nil || !ev.Time.Before(old.Session.Start)
 	}
 	st := *old
 	sess := *old.Session
@@ -131,7 +133,7 @@ func (r *Region) applyParticipant(ev Event) (applied, placed bool) {
 			continue
 		}
 		if ev.Time.Before(st.Pairs[j].Encoders[k].LastChange) {
-			return false, true // older than what the model knows
+			return false, false // older than what the model knows
 		}
 		st.Pairs = slices.Clone(st.Pairs)
 		p := &st.Pairs[j]
@@ -147,7 +149,7 @@ func (r *Region) applyParticipant(ev Event) (applied, placed bool) {
 		st.Health = healthOf(true, st.Pairs, st.Outputs)
 		st.Since = healthSince(old, &st, ev.Time)
 		r.Stages[i] = &st
-		return true, true
+		return true, p.Protection == ivs.Down
 	}
 	// Not an encoder of a pair: only the count of publishers moves (a
 	// publish error of someone not publishing moves nothing).
@@ -157,10 +159,10 @@ func (r *Region) applyParticipant(ev Event) (applied, placed bool) {
 	case "PUBLISH_STOPPED":
 		countPublisher(&sess, true, false, ev.Time)
 	default:
-		return false, true
+		return false, false
 	}
 	r.Stages[i] = &st
-	return true, true
+	return true, false
 }
 
 // recentError is the encoder's current cause as an event when it is an

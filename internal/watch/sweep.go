@@ -42,9 +42,9 @@ type regionWatcher struct {
 	recalledDest map[string]history.RecalledDestination
 	// nudge asks for a sweep as soon as the cadence allows: an event the
 	// model could not place.
-	nudge bool
-	sampled      map[string]history.Sample  // stage ARN -> last sample handed on
-	detail       map[string]ivs.Composition // compositions read in full, by ARN (output.go)
+	nudge   bool
+	sampled map[string]history.Sample  // stage ARN -> last sample handed on
+	detail  map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
 
 // count is a connected-participant count carried over sweeps.
@@ -91,28 +91,29 @@ func (rw *regionWatcher) run(ctx context.Context) {
 		batches = make(chan eventBatch)
 		go rw.receive(ctx, src, batches)
 	}
-	var last time.Time // start of the last sweep
-	wait := time.Duration(0)
+	var last time.Time        // start of the last sweep
+	after := time.Duration(0) // how long that sweep asked to wait
 	for {
-		t := time.NewTimer(min(wait, recheckEvery))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case b := <-batches:
-			t.Stop()
-			rw.applyEvents(ctx, b.events)
-			b.done <- struct{}{}
-		case <-t.C:
-		}
-		rw.sayEvents(src)
-		if due := rw.nextSweep(src, last, wait); rw.w.opts.Now().Before(due) {
-			wait = due.Sub(rw.w.opts.Now())
+		if sleep := rw.nextSweep(src, last, after).Sub(rw.w.opts.Now()); sleep > 0 {
+			t := time.NewTimer(min(sleep, recheckEvery))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case b := <-batches:
+				t.Stop()
+				rw.applyEvents(ctx, b.events)
+				b.done <- struct{}{}
+			case <-t.C:
+			}
+			rw.sayEvents(src)
 			continue
 		}
-		last = rw.w.opts.Now()
-		rw.nudge = false
-		wait = rw.once(ctx, wait)
+		if ctx.Err() != nil {
+			return
+		}
+		last, rw.nudge = rw.w.opts.Now(), false
+		after = rw.once(ctx, after)
 	}
 }
 
@@ -129,13 +130,10 @@ func (rw *regionWatcher) nextSweep(src EventSource, last time.Time, wait time.Du
 	}
 	o := rw.w.opts
 	poll := last.Add(max(wait, o.MinCadence))
-	if src == nil {
-		return last.Add(wait)
-	}
-	if ok, _ := src.Healthy(); !ok {
+	if src == nil || rw.nudge {
 		return poll
 	}
-	if rw.nudge {
+	if ok, _ := src.Healthy(); !ok {
 		return poll
 	}
 	return last.Add(max(wait, o.ReconcileEvery))
@@ -190,7 +188,6 @@ func (rw *regionWatcher) receive(ctx context.Context, src EventSource, batches c
 		rw.log.Error("watch: events stopped; the watcher polls", "error", err.Error())
 	}
 }
-
 
 // once sweeps the region, publishes what it found (or, on failure, the
 // last facts marked stale) and hands on the transitions. It returns how

@@ -41,6 +41,7 @@ type Service struct {
 	sts     *sts.Client
 	timeout time.Duration
 	creates *createGuard
+	cfg     aws.Config
 
 	accountOnce sync.Mutex
 	account     string
@@ -73,7 +74,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("awssdk: load AWS configuration: %w", err)
 	}
-	s := &Service{clients: map[ivs.Region]*ivsrealtime.Client{}, timeout: o.CallTimeout, creates: newCreateGuard()}
+	s := &Service{clients: map[ivs.Region]*ivsrealtime.Client{}, timeout: o.CallTimeout, creates: newCreateGuard(), cfg: cfg}
 	for _, r := range o.Regions {
 		s.clients[r] = ivsrealtime.NewFromConfig(cfg, func(io *ivsrealtime.Options) {
 			io.Region = string(r)
@@ -95,6 +96,10 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	})
 	return s, nil
 }
+
+// AWSConfig is the configuration the IVS clients were made from (the same
+// credential chain), for the console's other AWS clients (SQS).
+func (s *Service) AWSConfig() aws.Config { return s.cfg.Copy() }
 
 func (s *Service) client(region ivs.Region) (*ivsrealtime.Client, error) {
 	c, ok := s.clients[region]
