@@ -34,10 +34,12 @@ func (sd *simDestination) step(e *Emulator, w *world, now int64) {
 	case destLoseAt:
 		if d.state == compActive {
 			d.state = destReconnecting
+			e.compositionEvent(c, d, evDestinationReconnect, now)
 		}
 	case destRegainAt:
 		if d.state == destReconnecting {
 			d.state = compActive
+			e.compositionEvent(c, d, evDestinationStart, now)
 		}
 	}
 }

@@ -124,6 +124,7 @@ func (e *Emulator) cueFailDestination(r *http.Request) (any, error) {
 		return nil, conflict("destination %s of composition %s is %s, not ACTIVE", d.id, c.arn, d.state)
 	}
 	d.state, d.held = state, true
+	e.compositionEvent(c, d, destinationEvent(state), ms(e.clock.Now()))
 	e.log.Info("emulator: cue", "cue", "destination fail", "compositionArn", c.arn, "destination", d.id, "state", state)
 	return cueCompositionOutOf(c), nil
 }
@@ -147,6 +148,7 @@ func (e *Emulator) cueRecoverDestination(r *http.Request) (any, error) {
 		return nil, conflict("destination %s of composition %s is %s: nothing to recover", d.id, c.arn, d.state)
 	}
 	d.state, d.held = compActive, false
+	e.compositionEvent(c, d, evDestinationStart, ms(e.clock.Now()))
 	e.log.Info("emulator: cue", "cue", "destination recover", "compositionArn", c.arn, "destination", d.id)
 	return cueCompositionOutOf(c), nil
 }

@@ -585,9 +585,11 @@ func (e *Emulator) settleCompositions(w *world, now int64) {
 	for _, comp := range w.compositions {
 		if comp.state == compStarting && now >= comp.start+compositionStartDelay.Milliseconds() {
 			comp.state = compActive
+			e.compositionEvent(comp, nil, evSessionStart, now)
 			for _, d := range comp.dests {
 				if d.state == compStarting {
 					d.state = compActive
+					e.compositionEvent(comp, d, evDestinationStart, now)
 				}
 			}
 		}
@@ -622,8 +624,10 @@ func (e *Emulator) settleCompositions(w *world, now int64) {
 			for _, d := range comp.dests {
 				if d.state != compFailed {
 					d.state, d.end = compStopped, comp.stopAt
+					e.compositionEvent(comp, d, evDestinationEnd, comp.stopAt)
 				}
 			}
+			e.compositionEvent(comp, nil, evSessionEnd, comp.stopAt)
 		}
 		if !comp.live() && now >= comp.end+compositionRetention.Milliseconds() {
 			delete(w.compositionByID, comp.id)
