@@ -41,6 +41,9 @@ func (sd *seeder) composition(s outputSpec) *composition {
 	}
 	start := s.stage.active.start + 2*minute
 	comp := sd.e.newComposition(sd.w, s.stage, req, start, sd.e.simIDs)
+	// Running since start: settle now, while the seed's past is not
+	// announced on the event queue.
+	sd.e.settleCompositions(sd.w, start+compositionStartDelay.Milliseconds())
 	if s.flap {
 		sd.e.outputs = append(sd.e.outputs, &simDestination{region: sd.w.region, comp: comp, dest: 0, offset: s.offset})
 	}
