@@ -100,6 +100,21 @@ func (rw *regionWatcher) applyEvents(ctx context.Context, evs []Event) {
 	}
 }
 
+// reapply applies again, to a sweep's fresh model, the events that came
+// while the sweep ran; those older than what it read change nothing.
+func (r *Region) reapply(evs []Event) {
+	slices.SortStableFunc(evs, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	for _, ev := range evs {
+		if ev.Type == TypeStageUpdate && participantEvents[ev.Name] != "" {
+			r.applyParticipant(ev)
+		}
+		if ev.Time.After(r.Events.Last) {
+			r.Events.Last = ev.Time
+		}
+	}
+	slices.SortStableFunc(r.Stages, byHealth)
+}
+
 // cloneForEvents copies the region so that events can change it without
 // touching a published snapshot (stages are copied when changed).
 func (r *Region) cloneForEvents() *Region {

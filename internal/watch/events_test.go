@@ -108,3 +108,37 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// An event that arrives while a sweep runs is not undone by the sweep's
+// older reading of IVS: it is applied again on top, and nothing flaps.
+func TestAnEventDuringASweepOutlivesTheSweep(t *testing.T) {
+	h := newHarness(t, world(), nil)
+	h.sweep()
+	h.now = h.now.Add(5 * time.Second)
+	start := h.now
+	h.rw.base, h.rw.applied = h.rw.prev, nil
+	rg, err := h.rw.sweep(context.Background(), start) // reads IVS: both encoders publish
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop := stageEvent(EventUnpublished, encA, start.Add(time.Second)) // IVS says A stopped, after the sweep read
+	h.rw.applyEvents(context.Background(), []Event{drop})
+	h.rw.applied = append(h.rw.applied, drop)
+	if p := h.pair(pairID); p.Protection != ivs.Degraded {
+		t.Fatalf("the event: %s", p.Protection)
+	}
+	h.mu.Lock()
+	n := len(h.ts)
+	h.mu.Unlock()
+	h.rw.finish(context.Background(), sweepResult{rg, nil, start}, 0)
+	if p := h.pair(pairID); p.Protection != ivs.Degraded || p.Encoders[0].Publishing {
+		t.Fatalf("the sweep undid the event: %s %+v", p.Protection, p.Encoders[0])
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, tr := range h.ts[n:] {
+		if tr.Kind == history.KindPair || tr.Kind == history.KindEncoder {
+			t.Errorf("the sweep made a transition back: %+v", tr)
+		}
+	}
+}

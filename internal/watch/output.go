@@ -126,7 +126,7 @@ func (rw *regionWatcher) compositions(ctx context.Context, now time.Time) (map[s
 			return nil, err
 		}
 		o := Output{ARN: c.ARN, State: c.State, Start: c.StartTime}
-		prev := rw.prev.output(c.StageARN, c.ARN)
+		prev := rw.base.output(c.StageARN, c.ARN)
 		for _, d := range c.Destinations {
 			od := OutputDestination{ID: d.ID, State: d.State, Since: now}
 			if fd, ok := destinationOf(full, d.ID); ok {

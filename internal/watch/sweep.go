@@ -42,7 +42,11 @@ type regionWatcher struct {
 	recalledDest map[string]history.RecalledDestination
 	// nudge asks for a sweep as soon as the cadence allows: an event the
 	// model could not place.
-	nudge   bool
+	nudge bool
+	// base is the model a running sweep compares with (rw.prev when it
+	// began); applied are the events applied since it began.
+	base    *Region
+	applied []Event
 	sampled map[string]history.Sample  // stage ARN -> last sample handed on
 	detail  map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
@@ -93,28 +97,53 @@ func (rw *regionWatcher) run(ctx context.Context) {
 	}
 	var last time.Time        // start of the last sweep
 	after := time.Duration(0) // how long that sweep asked to wait
+	var running chan sweepResult
 	for {
-		if sleep := rw.nextSweep(src, last, after).Sub(rw.w.opts.Now()); sleep > 0 {
-			t := time.NewTimer(min(sleep, recheckEvery))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case b := <-batches:
-				t.Stop()
-				rw.applyEvents(ctx, b.events)
-				b.done <- struct{}{}
-			case <-t.C:
+		var wake <-chan time.Time
+		var timer *time.Timer
+		if running == nil {
+			sleep := rw.nextSweep(src, last, after).Sub(rw.w.opts.Now())
+			if sleep <= 0 {
+				// Sweep in the background: events keep coming meanwhile,
+				// and are applied again on top of what the sweep read.
+				last, rw.nudge, rw.applied = rw.w.opts.Now(), false, nil
+				rw.base = rw.prev
+				running = make(chan sweepResult, 1)
+				go func(start time.Time) {
+					rg, err := rw.sweep(ctx, start)
+					running <- sweepResult{rg, err, start}
+				}(last)
+				continue
 			}
-			rw.sayEvents(src)
-			continue
+			timer = time.NewTimer(min(sleep, recheckEvery))
+			wake = timer.C
 		}
-		if ctx.Err() != nil {
+		select {
+		case <-ctx.Done():
 			return
+		case b := <-batches:
+			rw.applyEvents(ctx, b.events)
+			if running != nil {
+				rw.applied = append(rw.applied, b.events...)
+			}
+			b.done <- struct{}{}
+		case r := <-running:
+			running = nil
+			after = rw.finish(ctx, r, after)
+		case <-wake:
 		}
-		last, rw.nudge = rw.w.opts.Now(), false
-		after = rw.once(ctx, after)
+		if timer != nil {
+			timer.Stop()
+		}
+		rw.sayEvents(src)
 	}
+}
+
+// sweepResult is what a background sweep found.
+type sweepResult struct {
+	rg    *Region
+	err   error
+	start time.Time
 }
 
 // recheckEvery bounds how long the loop sleeps: events may turn unhealthy
@@ -193,9 +222,18 @@ func (rw *regionWatcher) receive(ctx context.Context, src EventSource, batches c
 // last facts marked stale) and hands on the transitions. It returns how
 // long to wait before the next sweep.
 func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.Duration {
-	o := rw.w.opts
-	start := o.Now()
+	start := rw.w.opts.Now()
+	rw.base, rw.applied = rw.prev, nil
 	rg, err := rw.sweep(ctx, start)
+	return rw.finish(ctx, sweepResult{rg, err, start}, lastWait)
+}
+
+// finish publishes a sweep's result: what it found, with the events that
+// arrived while it ran applied again on top (the sweep may have read IVS
+// before them), or on failure the last facts marked stale.
+func (rw *regionWatcher) finish(ctx context.Context, r sweepResult, lastWait time.Duration) time.Duration {
+	o := rw.w.opts
+	rg, err, start := r.rg, r.err, r.start
 	if ctx.Err() != nil {
 		return 0
 	}
@@ -213,6 +251,10 @@ func (rw *regionWatcher) once(ctx context.Context, lastWait time.Duration) time.
 	}
 	if !rw.prev.SweptAt.IsZero() {
 		rg.Cadence = start.Sub(rw.prev.SweptAt)
+	}
+	if len(rw.applied) > 0 {
+		rg.reapply(rw.applied)
+		rw.applied = nil
 	}
 	ts := transitions(rw.prev, rg, rw.recalled, rw.recalledDest, start)
 	if rw.recalledDest != nil {
@@ -375,7 +417,7 @@ func (rw *regionWatcher) stage(ctx context.Context, st ivs.Stage, configs []ivs.
 			}
 		}
 	}
-	prevStage := rw.prev.stage(st.ARN)
+	prevStage := rw.base.stage(st.ARN)
 	for _, c := range pairs {
 		p, err := rw.pair(ctx, st, c, publishers, prevStage)
 		if err != nil {
