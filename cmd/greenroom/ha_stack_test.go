@@ -229,7 +229,8 @@ var scopeRegion = regexp.MustCompile(`Credential=[^/]+/\d{8}/([a-z0-9-]+)/`)
 
 func (l *callLog) counting(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/_emulator") {
+		// IVS calls only: not the admin API, not the SQS event queue.
+		if !strings.HasPrefix(r.URL.Path, "/_emulator") && !strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AmazonSQS.") {
 			region := ""
 			if m := scopeRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 				region = m[1]
