@@ -125,4 +125,3 @@ func liveStages(t *testing.T, emu string, n int) int {
 	}
 	return count
 }
-
