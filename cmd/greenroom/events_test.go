@@ -125,3 +125,36 @@ func liveStages(t *testing.T, emu string, n int) int {
 	}
 	return count
 }
+
+// A queue that does not answer: the board and /readyz say so, and the
+// watcher keeps polling (the board stays current without events).
+func TestAnUnreachableQueueFallsBackToPolling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts the console and the emulator")
+	}
+	emu, err := emulator.New(emulator.Options{Seed: "demo", RandSeed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	missing := srv.URL + "/" + emulator.DefaultAccountID + "/no-such-queue"
+	base := startConsole(t, srv.URL, "-events-queue-url", "us-east-1="+missing, "-watch-call-rate", "4", "-watch-min-cadence", "1s")
+	waitFor(t, "/readyz says events are not relied on", 15*time.Second, func() bool {
+		return strings.Contains(scrape(t, base+"/readyz"), "events us-east-1: NOT RELIED ON, the watcher polls: the queue has not answered since")
+	})
+	b := newBrowser(t, base)
+	waitFor(t, "the board says the watcher polls instead", 10*time.Second, func() bool {
+		_, page := b.get("/board")
+		return strings.Contains(page, "polling instead")
+	})
+	// Polling goes on: a drop shows without any event.
+	cfg := emulatorConfig(t, srv.URL, "studio-b-redundant")
+	id := cfg[strings.LastIndex(cfg, "/")+1:]
+	gauge := func(state string) bool {
+		return regexp.MustCompile(`greenroom_ingest_protection\{[^}]*configuration="` + id + `"[^}]*state="` + state + `"\} 1`).MatchString(scrape(t, base+"/metrics"))
+	}
+	waitFor(t, "the pair is protected", 20*time.Second, func() bool { return gauge("protected") })
+	cue(t, srv.URL, "encoder/drop", `{"region":"us-east-1","ingestConfiguration":"`+id+`","encoder":"A"}`)
+	waitFor(t, "the drop is seen by polling", 10*time.Second, func() bool { return gauge("degraded") })
+}
