@@ -102,17 +102,19 @@ func (rw *regionWatcher) run(ctx context.Context) {
 		var wake <-chan time.Time
 		var timer *time.Timer
 		if running == nil {
-			sleep := rw.nextSweep(src, last, after).Sub(rw.w.opts.Now())
+			// Scheduling is on the wall clock; facts are stamped with
+			// opts.Now (a test's clock may stand still).
+			sleep := time.Until(rw.nextSweep(src, last, after))
 			if sleep <= 0 {
 				// Sweep in the background: events keep coming meanwhile,
 				// and are applied again on top of what the sweep read.
-				last, rw.nudge, rw.applied = rw.w.opts.Now(), false, nil
+				last, rw.nudge, rw.applied = time.Now(), false, nil
 				rw.base = rw.prev
 				running = make(chan sweepResult, 1)
 				go func(start time.Time) {
 					rg, err := rw.sweep(ctx, start)
 					running <- sweepResult{rg, err, start}
-				}(last)
+				}(rw.w.opts.Now())
 				continue
 			}
 			timer = time.NewTimer(min(sleep, recheckEvery))
