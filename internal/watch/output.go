@@ -133,8 +133,14 @@ func (rw *regionWatcher) compositions(ctx context.Context, now time.Time) (map[s
 				od.Name, od.Kind = fd.Name, fd.Kind()
 				od.Target = fd.ChannelARN + fd.StorageConfigurationARN
 			}
-			if pd, ok := prev.destination(d.ID); ok && pd.State == d.State {
+			pd, known := prev.destination(d.ID)
+			switch {
+			case known && pd.State == d.State:
 				od.Since = pd.Since
+			case !known && d.State == ivs.CompositionActive && !d.StartTime.IsZero():
+				// First sight of a destination that delivers: since it
+				// started (a failing one's start of failure is unknown).
+				od.Since = d.StartTime
 			}
 			o.Destinations = append(o.Destinations, od)
 		}

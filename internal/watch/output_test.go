@@ -160,3 +160,16 @@ func TestRecalledDestinationsAreNeitherRepeatedNorLeftOpen(t *testing.T) {
 		t.Errorf("the next sweep: %+v", ts)
 	}
 }
+
+// A destination that delivers when first seen has delivered since it
+// started, not since the watcher looked.
+func TestADeliveringDestinationIsActiveSinceItsStart(t *testing.T) {
+	h := newHarness(t, world(), nil)
+	h.f.AddComposition(ivs.Composition{StageARN: stageARN(liveID), State: ivs.CompositionActive, StartTime: t0,
+		Destinations: []ivs.Destination{{ID: "dest-channel", Name: "program-channel", State: ivs.CompositionActive, StartTime: t0, ChannelARN: channelARN}}})
+	h.sweep()
+	d := h.w.Snapshot().Stage(region, stageARN(liveID)).Outputs[0].Destinations[0]
+	if !d.Since.Equal(t0) {
+		t.Errorf("active since %v, want its start %v", d.Since, t0)
+	}
+}
