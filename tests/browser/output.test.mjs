@@ -38,8 +38,13 @@ test("a composition destination fails on cue: board → stage → composition ex
       await checkA11y(page, "the board with a lost destination");
 
       // Click through: the stage's Program output, then the composition.
-      await tile.locator("h2 a").click();
-      await page.waitForURL(new RegExp("/stages/" + stageID + "$"));
+      // Server push may replace the tile just as it is clicked (the click
+      // then lands on a detached link): click again, as a person would.
+      const toStage = new RegExp("/stages/" + stageID + "$");
+      for (let attempt = 0; ; attempt++) {
+        await tile.locator("h2 a").click();
+        try { await page.waitForURL(toStage, { timeout: 5000 }); break; } catch (e) { if (attempt === 2) throw e; }
+      }
       const section = page.locator("#program-output");
       assert.match(await section.locator(`[data-destination="${dest.id}"]`).textContent(), /reconnecting/);
       await section.locator(`a[href$="/compositions/${compID}"]`).click();
