@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -67,6 +66,3 @@ func DestinationSince(d ivs.Destination, seen map[string]time.Time) time.Time {
 	}
 	return d.StartTime
 }
-
-// queryEscape escapes a query parameter's value.
-func queryEscape(s string) string { return url.QueryEscape(s) }

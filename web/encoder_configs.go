@@ -37,7 +37,7 @@ func (h *handler) encoderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.EncoderView{Config: d.Config, UsedBy: d.UsedBy, Now: h.Now()}
+	v := views.EncoderView{Config: d.Config, UsedBy: d.UsedBy}
 	if d.UsedErr != nil {
 		v.UsedErr = safeErrorText(d.UsedErr)
 	}

@@ -27,7 +27,6 @@ type EncoderDetail struct {
 	Config  ivs.EncoderConfiguration
 	UsedBy  []ivs.Composition
 	UsedErr error
-	Partial bool // more compositions than one page
 }
 
 // Encoder reads one encoder configuration by id.
@@ -49,7 +48,7 @@ func (c *Console) EncoderDetail(ctx context.Context, region ivs.Region, id strin
 	}
 	v := EncoderDetail{Config: e}
 	p, err := c.ivs.ListCompositions(ctx, region, ivs.CompositionQuery{EncoderConfigurationARN: e.ARN, ListQuery: ivs.ListQuery{MaxResults: ivs.MaxPageSize}})
-	v.UsedBy, v.UsedErr, v.Partial = p.Items, err, p.NextToken != ""
+	v.UsedBy, v.UsedErr = p.Items, err
 	for i := range v.UsedBy {
 		v.UsedBy[i].ID = ivs.IDFromARN(v.UsedBy[i].ARN)
 	}
