@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -195,22 +193,7 @@ func (s *haStack) nginx(reps ...*replica) string {
 
 	port := freePort(s.t)
 	server := nginxConfig(s.t, port, strings.TrimPrefix(s.oauth.URL, "http://"), "greenroom")
-	dir := s.t.TempDir()
-	path := filepath.Join(dir, "nginx.conf")
-	full := fmt.Sprintf("daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\nevents { worker_connections 2048; }\nhttp {\naccess_log off;\nclient_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;\n%[3]s\n%[4]s\n}\n", dir, dir, upstream, server)
-	if err := os.WriteFile(path, []byte(full), 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	cmd := exec.Command(nginxBinary, "-c", path, "-p", dir)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
-	waitListening(s.t, port, out)
-	return fmt.Sprintf("http://127.0.0.1:%d", port)
+	return runNginx(s.t, port, upstream+"\n"+server)
 }
 
 // callLog counts the IVS calls the emulator answers, by operation and

@@ -89,10 +89,16 @@ func TestBehindNginxAndOAuth2Proxy(t *testing.T) {
 func startNginx(t *testing.T, oauthURL, consoleURL string) string {
 	t.Helper()
 	port := freePort(t)
-	conf := nginxConfig(t, port, strings.TrimPrefix(oauthURL, "http://"), strings.TrimPrefix(consoleURL, "http://"))
+	return runNginx(t, port, nginxConfig(t, port, strings.TrimPrefix(oauthURL, "http://"), strings.TrimPrefix(consoleURL, "http://")))
+}
+
+// runNginx runs nginx with conf as its http block (listening on port) until
+// the test ends, and returns its base URL.
+func runNginx(t *testing.T, port int, conf string) string {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "nginx.conf")
-	full := fmt.Sprintf("daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\nevents {}\nhttp {\naccess_log off;\nclient_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;\n%[3]s\n}\n", dir, dir, conf)
+	full := fmt.Sprintf("daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log;\nevents { worker_connections 2048; }\nhttp {\naccess_log off;\nclient_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;\n%[3]s\n}\n", dir, dir, conf)
 	if err := os.WriteFile(path, []byte(full), 0o600); err != nil {
 		t.Fatal(err)
 	}
