@@ -27,14 +27,25 @@ func outARN(region ivs.Region, resource, id string) string {
 	return ivs.ARN{Partition: "aws", Region: region, Account: Account, Resource: resource, ID: id}.String()
 }
 
+// newOutput numbers a new resource: its ID (prefix and the world's next
+// number) and ARN. The caller holds f.mu.
+func (f *Fake) newOutput(region ivs.Region, prefix, resource string) (id, arn string) {
+	f.w.seq++
+	id = fmt.Sprintf("%s%08d", prefix, f.w.seq)
+	return id, outARN(region, resource, id)
+}
+
+func compositionARN(c ivs.Composition) string      { return c.ARN }
+func encoderARN(e ivs.EncoderConfiguration) string { return e.ARN }
+func storageARN(s ivs.StorageConfiguration) string { return s.ARN }
+func publicKeyARN(k ivs.PublicKey) string          { return k.ARN }
+
 // AddComposition adds a composition (ARN and ID built when empty).
 func (f *Fake) AddComposition(c ivs.Composition) ivs.Composition {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if c.ARN == "" {
-		f.w.seq++
-		c.ID = fmt.Sprintf("Comp%08d", f.w.seq)
-		c.ARN = outARN("us-east-1", ivs.ResourceComposition, c.ID)
+		c.ID, c.ARN = f.newOutput("us-east-1", "Comp", ivs.ResourceComposition)
 	}
 	f.w.out.compositions = append(f.w.out.compositions, c)
 	return c
@@ -64,9 +75,7 @@ func (f *Fake) AddEncoderConfiguration(e ivs.EncoderConfiguration) ivs.EncoderCo
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if e.ARN == "" {
-		f.w.seq++
-		e.ID = fmt.Sprintf("Enc%08d", f.w.seq)
-		e.ARN = outARN("us-east-1", ivs.ResourceEncoderConfig, e.ID)
+		e.ID, e.ARN = f.newOutput("us-east-1", "Enc", ivs.ResourceEncoderConfig)
 	}
 	f.w.out.encoders = append(f.w.out.encoders, e)
 	return e
@@ -76,9 +85,7 @@ func (f *Fake) AddStorageConfiguration(s ivs.StorageConfiguration) ivs.StorageCo
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if s.ARN == "" {
-		f.w.seq++
-		s.ID = fmt.Sprintf("Sto%08d", f.w.seq)
-		s.ARN = outARN("us-east-1", ivs.ResourceStorageConfig, s.ID)
+		s.ID, s.ARN = f.newOutput("us-east-1", "Sto", ivs.ResourceStorageConfig)
 	}
 	f.w.out.storages = append(f.w.out.storages, s)
 	return s
@@ -88,9 +95,7 @@ func (f *Fake) AddPublicKey(k ivs.PublicKey) ivs.PublicKey {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if k.ARN == "" {
-		f.w.seq++
-		k.ID = fmt.Sprintf("Key%08d", f.w.seq)
-		k.ARN = outARN("us-east-1", ivs.ResourcePublicKey, k.ID)
+		k.ID, k.ARN = f.newOutput("us-east-1", "Key", ivs.ResourcePublicKey)
 	}
 	f.w.out.keys = append(f.w.out.keys, k)
 	return k
@@ -152,12 +157,7 @@ func (f *Fake) GetComposition(ctx context.Context, region ivs.Region, arn string
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, c := range f.w.out.compositions {
-		if c.ARN == arn {
-			return c, nil
-		}
-	}
-	return ivs.Composition{}, Err(ivs.KindNotFound, "GetComposition", "Composition not found")
+	return find(f.w.out.compositions, "GetComposition", "Composition", arn, compositionARN)
 }
 
 // StartComposition starts ACTIVE at once (the fake has no clock).
@@ -193,10 +193,9 @@ func (f *Fake) StartComposition(ctx context.Context, region ivs.Region, in ivs.S
 			}
 		}
 	}
-	f.w.seq++
-	id := fmt.Sprintf("Comp%08d", f.w.seq)
+	id, arn := f.newOutput(region, "Comp", ivs.ResourceComposition)
 	now := time.Now().UTC()
-	c := ivs.Composition{ARN: outARN(region, ivs.ResourceComposition, id), ID: id, StageARN: in.StageARN, State: ivs.CompositionActive,
+	c := ivs.Composition{ARN: arn, ID: id, StageARN: in.StageARN, State: ivs.CompositionActive,
 		StartTime: now, Layout: in.Layout, Tags: in.Tags}
 	for i, d := range in.Destinations {
 		c.Destinations = append(c.Destinations, ivs.Destination{ID: fmt.Sprintf("%sD%d", id, i), Name: d.Name, State: ivs.CompositionActive, StartTime: now,
@@ -265,12 +264,7 @@ func (f *Fake) ListEncoderConfigurations(ctx context.Context, region ivs.Region,
 }
 
 func (f *Fake) GetEncoderConfiguration(ctx context.Context, region ivs.Region, arn string) (ivs.EncoderConfiguration, error) {
-	if err := f.enter(ctx, "GetEncoderConfiguration"); err != nil {
-		return ivs.EncoderConfiguration{}, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return find(f.w.out.encoders, "GetEncoderConfiguration", "Encoder configuration", func(e ivs.EncoderConfiguration) bool { return e.ARN == arn })
+	return getOutput(f, ctx, "GetEncoderConfiguration", "Encoder configuration", arn, &f.w.out.encoders, encoderARN)
 }
 
 func (f *Fake) CreateEncoderConfiguration(ctx context.Context, region ivs.Region, in ivs.CreateEncoderInput) (ivs.EncoderConfiguration, error) {
@@ -289,16 +283,14 @@ func (f *Fake) CreateEncoderConfiguration(ctx context.Context, region ivs.Region
 		e.Bitrate = 2500000
 	}
 	f.mu.Lock()
-	f.w.seq++
-	e.ID = fmt.Sprintf("Enc%08d", f.w.seq)
-	e.ARN = outARN(region, ivs.ResourceEncoderConfig, e.ID)
+	e.ID, e.ARN = f.newOutput(region, "Enc", ivs.ResourceEncoderConfig)
 	f.w.out.encoders = append(f.w.out.encoders, e)
 	f.mu.Unlock()
 	return e, nil
 }
 
 func (f *Fake) DeleteEncoderConfiguration(ctx context.Context, region ivs.Region, arn string) error {
-	return deleteOutput(f, ctx, "DeleteEncoderConfiguration", "Encoder configuration", region, arn, &f.w.out.encoders, func(e ivs.EncoderConfiguration) string { return e.ARN })
+	return deleteOutput(f, ctx, "DeleteEncoderConfiguration", "Encoder configuration", region, arn, &f.w.out.encoders, encoderARN)
 }
 
 func (f *Fake) ListStorageConfigurations(ctx context.Context, region ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.StorageConfiguration], error) {
@@ -311,12 +303,7 @@ func (f *Fake) ListStorageConfigurations(ctx context.Context, region ivs.Region,
 }
 
 func (f *Fake) GetStorageConfiguration(ctx context.Context, region ivs.Region, arn string) (ivs.StorageConfiguration, error) {
-	if err := f.enter(ctx, "GetStorageConfiguration"); err != nil {
-		return ivs.StorageConfiguration{}, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return find(f.w.out.storages, "GetStorageConfiguration", "Storage configuration", func(s ivs.StorageConfiguration) bool { return s.ARN == arn })
+	return getOutput(f, ctx, "GetStorageConfiguration", "Storage configuration", arn, &f.w.out.storages, storageARN)
 }
 
 func (f *Fake) CreateStorageConfiguration(ctx context.Context, region ivs.Region, in ivs.CreateStorageInput) (ivs.StorageConfiguration, error) {
@@ -326,15 +313,14 @@ func (f *Fake) CreateStorageConfiguration(ctx context.Context, region ivs.Region
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.w.seq++
-	s := ivs.StorageConfiguration{ID: fmt.Sprintf("Sto%08d", f.w.seq), Name: in.Name, S3Bucket: in.S3Bucket, Tags: in.Tags}
-	s.ARN = outARN(region, ivs.ResourceStorageConfig, s.ID)
+	s := ivs.StorageConfiguration{Name: in.Name, S3Bucket: in.S3Bucket, Tags: in.Tags}
+	s.ID, s.ARN = f.newOutput(region, "Sto", ivs.ResourceStorageConfig)
 	f.w.out.storages = append(f.w.out.storages, s)
 	return s, nil
 }
 
 func (f *Fake) DeleteStorageConfiguration(ctx context.Context, region ivs.Region, arn string) error {
-	return deleteOutput(f, ctx, "DeleteStorageConfiguration", "Storage configuration", region, arn, &f.w.out.storages, func(s ivs.StorageConfiguration) string { return s.ARN })
+	return deleteOutput(f, ctx, "DeleteStorageConfiguration", "Storage configuration", region, arn, &f.w.out.storages, storageARN)
 }
 
 func (f *Fake) ListPublicKeys(ctx context.Context, region ivs.Region, q ivs.ListQuery) (ivs.Page[ivs.PublicKey], error) {
@@ -351,12 +337,7 @@ func (f *Fake) ListPublicKeys(ctx context.Context, region ivs.Region, q ivs.List
 }
 
 func (f *Fake) GetPublicKey(ctx context.Context, region ivs.Region, arn string) (ivs.PublicKey, error) {
-	if err := f.enter(ctx, "GetPublicKey"); err != nil {
-		return ivs.PublicKey{}, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return find(f.w.out.keys, "GetPublicKey", "Public key", func(k ivs.PublicKey) bool { return k.ARN == arn })
+	return getOutput(f, ctx, "GetPublicKey", "Public key", arn, &f.w.out.keys, publicKeyARN)
 }
 
 func (f *Fake) ImportPublicKey(ctx context.Context, region ivs.Region, in ivs.ImportPublicKeyInput) (ivs.PublicKey, error) {
@@ -371,15 +352,15 @@ func (f *Fake) ImportPublicKey(ctx context.Context, region ivs.Region, in ivs.Im
 			return ivs.PublicKey{}, Err(ivs.KindConflict, "ImportPublicKey", "This public key was already imported as "+k.ARN)
 		}
 	}
-	f.w.seq++
-	k := ivs.PublicKey{ID: fmt.Sprintf("Key%08d", f.w.seq), Name: in.Name, PEM: in.PEM, Fingerprint: fmt.Sprintf("fp:%08d", f.w.seq), Tags: in.Tags}
-	k.ARN = outARN(region, ivs.ResourcePublicKey, k.ID)
+	k := ivs.PublicKey{Name: in.Name, PEM: in.PEM, Tags: in.Tags}
+	k.ID, k.ARN = f.newOutput(region, "Key", ivs.ResourcePublicKey)
+	k.Fingerprint = fmt.Sprintf("fp:%08d", f.w.seq)
 	f.w.out.keys = append(f.w.out.keys, k)
 	return k, nil
 }
 
 func (f *Fake) DeletePublicKey(ctx context.Context, region ivs.Region, arn string) error {
-	return deleteOutput(f, ctx, "DeletePublicKey", "Public key", region, arn, &f.w.out.keys, func(k ivs.PublicKey) string { return k.ARN })
+	return deleteOutput(f, ctx, "DeletePublicKey", "Public key", region, arn, &f.w.out.keys, publicKeyARN)
 }
 
 func (f *Fake) StartParticipantReplication(ctx context.Context, region ivs.Region, in ivs.StartReplicationInput) error {
@@ -438,14 +419,26 @@ func (f *Fake) ListParticipantReplicas(ctx context.Context, region ivs.Region, q
 	return page(f, "ListParticipantReplicas", items, q.ListQuery)
 }
 
-func find[T any](items []T, op, what string, match func(T) bool) (T, error) {
+// find is the item whose ARN is arn, or IVS's not found.
+func find[T any](items []T, op, what, arn string, arnOf func(T) string) (T, error) {
 	for _, it := range items {
-		if match(it) {
+		if arnOf(it) == arn {
 			return it, nil
 		}
 	}
 	var zero T
 	return zero, Err(ivs.KindNotFound, op, what+" not found")
+}
+
+// getOutput reads an encoder or storage configuration or a public key.
+func getOutput[T any](f *Fake, ctx context.Context, op, what, arn string, items *[]T, arnOf func(T) string) (T, error) {
+	if err := f.enter(ctx, op); err != nil {
+		var zero T
+		return zero, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return find(*items, op, what, arn, arnOf)
 }
 
 // deleteOutput deletes an encoder or storage configuration or a public
