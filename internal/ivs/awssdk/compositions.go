@@ -57,15 +57,10 @@ func (s *Service) StartComposition(ctx context.Context, region ivs.Region, in iv
 	if err != nil {
 		return ivs.Composition{}, err
 	}
-	req := &ivsrealtime.StartCompositionInput{StageArn: aws.String(in.StageARN), Layout: layoutTo(in.Layout), Tags: in.Tags}
-	if in.IdempotencyKey != "" {
-		req.IdempotencyToken = aws.String(in.IdempotencyKey)
-	}
+	req := &ivsrealtime.StartCompositionInput{StageArn: aws.String(in.StageARN), Layout: layoutTo(in.Layout), Tags: in.Tags,
+		IdempotencyToken: optString(in.IdempotencyKey)}
 	for _, d := range in.Destinations {
-		dc := types.DestinationConfiguration{}
-		if d.Name != "" {
-			dc.Name = aws.String(d.Name)
-		}
+		dc := types.DestinationConfiguration{Name: optString(d.Name)}
 		if d.ChannelARN != "" {
 			ch := &types.ChannelDestinationConfiguration{ChannelArn: aws.String(d.ChannelARN)}
 			if len(d.EncoderConfigurationARNs) > 0 {
@@ -99,26 +94,20 @@ func (s *Service) StopComposition(ctx context.Context, region ivs.Region, arn st
 }
 
 func layoutTo(l ivs.Layout) *types.LayoutConfiguration {
-	opt := func(s string) *string {
-		if s == "" {
-			return nil
-		}
-		return aws.String(s)
-	}
 	if l.Kind == ivs.LayoutPiP {
 		return &types.LayoutConfiguration{Pip: &types.PipConfiguration{
-			FeaturedParticipantAttribute: opt(l.FeaturedParticipantAttribute),
+			FeaturedParticipantAttribute: optString(l.FeaturedParticipantAttribute),
 			OmitStoppedVideo:             l.OmitStoppedVideo,
 			VideoFillMode:                types.VideoFillMode(l.VideoFillMode),
 			GridGap:                      l.GridGap,
-			PipParticipantAttribute:      opt(l.PipParticipantAttribute),
+			PipParticipantAttribute:      optString(l.PipParticipantAttribute),
 			PipBehavior:                  types.PipBehavior(l.PipBehavior),
 			PipPosition:                  types.PipPosition(l.PipPosition),
 			PipOffset:                    l.PipOffset,
 		}}
 	}
 	return &types.LayoutConfiguration{Grid: &types.GridConfiguration{
-		FeaturedParticipantAttribute: opt(l.FeaturedParticipantAttribute),
+		FeaturedParticipantAttribute: optString(l.FeaturedParticipantAttribute),
 		OmitStoppedVideo:             l.OmitStoppedVideo,
 		VideoFillMode:                types.VideoFillMode(l.VideoFillMode),
 		VideoAspectRatio:             types.VideoAspectRatio(l.VideoAspectRatio),
