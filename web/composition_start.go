@@ -49,40 +49,43 @@ func (h *handler) compositionCreate(c echo.Context) error {
 	if !form.ValidToken(f.Token) {
 		f.Token = form.NewToken()
 	}
-	errs := f.Validate(ref.Region)
+	errs, status := f.Validate(ref.Region), http.StatusUnprocessableEntity
 	if !errs.Any() {
 		comp, err := h.console.StartComposition(c.Request().Context(), actorOf(c), ref, f.StartInput())
 		if err == nil {
 			addFlash(c, flashOK, "Started composition "+comp.ID+": IVS sends the program to its destinations within seconds.")
 			return redirect(c, views.CompositionURL(string(ref.Region), comp.ID, ""))
 		}
-		status, field, msg, ok := formProblem(err, "the composition did not start")
-		switch {
-		case errors.Is(err, console.ErrStageNotLive):
-			status, field, msg = http.StatusConflict, form.FieldForm, notLiveMessage
-		case !ok:
+		if status, errs, err = startProblem(err); err != nil {
 			return err
-		case ivs.KindOf(err) == ivs.KindConflict:
-			field = form.FieldChannels // a channel already fed by another composition
-		case field == "storageConfigurationArn":
-			field = form.FieldStorages
-		case field == "encoderConfigurationArns" || field == "encoderConfigurationArn":
-			field = form.FieldEncoder
-		case field == "channelArn":
-			field = form.FieldChannels
 		}
-		errs = form.Errors{field: msg}
-		ch, cerr := h.console.CompositionChoices(c.Request().Context(), ref)
-		if cerr != nil {
-			return cerr
-		}
-		return h.renderCompositionStart(c, status, compositionFormView(ch, f, errs))
 	}
 	ch, err := h.console.CompositionChoices(c.Request().Context(), ref)
 	if err != nil {
 		return err
 	}
-	return h.renderCompositionStart(c, http.StatusUnprocessableEntity, compositionFormView(ch, f, errs))
+	return h.renderCompositionStart(c, status, compositionFormView(ch, f, errs))
+}
+
+// startProblem is the form's answer to a refused start: its status and the
+// field it is about; err back when it is no problem of the form.
+func startProblem(err error) (int, form.Errors, error) {
+	status, field, msg, ok := formProblem(err, "the composition did not start")
+	switch {
+	case errors.Is(err, console.ErrStageNotLive):
+		status, field, msg = http.StatusConflict, form.FieldForm, notLiveMessage
+	case !ok:
+		return 0, nil, err
+	case ivs.KindOf(err) == ivs.KindConflict:
+		field = form.FieldChannels // a channel already fed by another composition
+	case field == "storageConfigurationArn":
+		field = form.FieldStorages
+	case field == "encoderConfigurationArns" || field == "encoderConfigurationArn":
+		field = form.FieldEncoder
+	case field == "channelArn":
+		field = form.FieldChannels
+	}
+	return status, form.Errors{field: msg}, nil
 }
 
 func compositionFormView(ch console.CompositionChoices, f form.CompositionForm, errs form.Errors) views.CompositionFormView {
