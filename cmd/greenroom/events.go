@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -69,7 +67,7 @@ func (f *eventFeeds) sources() map[ivs.Region]watch.EventSource {
 	for r, q := range f.queues {
 		c := events.New(f.clients[r], q, events.Options{Region: string(r), Logger: f.log.With(slog.String("region", string(r)))})
 		f.current[r] = c
-		out[r] = eventSource{c}
+		out[r] = c
 	}
 	return out
 }
@@ -88,7 +86,7 @@ func (f *eventFeeds) status() []string {
 			lines = append(lines, "events "+string(r)+": read by the leader")
 			continue
 		}
-		if ok, why := (eventSource{c}).Healthy(); !ok {
+		if ok, why := c.Healthy(); !ok {
 			lines = append(lines, "events "+string(r)+": NOT RELIED ON, the watcher polls: "+why)
 			continue
 		}
@@ -99,29 +97,4 @@ func (f *eventFeeds) status() []string {
 		lines = append(lines, line)
 	}
 	return lines
-}
-
-// eventSource is a consumer as the watcher sees it.
-type eventSource struct{ c *events.Consumer }
-
-func (s eventSource) Run(ctx context.Context, apply func(context.Context, []watch.Event) error) error {
-	return s.c.Run(ctx, func(ctx context.Context, evs []events.Event) error {
-		out := make([]watch.Event, len(evs))
-		for i, e := range evs {
-			out[i] = watch.Event{ID: e.ID, Time: e.Time, Type: e.DetailType, Name: e.Name, StageARN: e.StageArn,
-				SessionID: e.SessionID, ParticipantID: e.ParticipantID, ErrorCode: e.ErrorCode, CompositionARN: e.CompositionArn}
-		}
-		return apply(ctx, out)
-	})
-}
-
-func (s eventSource) Healthy() (bool, string) {
-	st := s.c.Status()
-	switch st.State {
-	case events.StateUnreachable:
-		return false, fmt.Sprintf("the queue has not answered since %s (%s)", st.LastErrorAt.UTC().Format("15:04:05 UTC"), st.LastError)
-	case events.StateSilent:
-		return false, "no event for 10 minutes"
-	}
-	return true, ""
 }

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -145,6 +146,20 @@ func (c *Consumer) Status() Status {
 		s.State = StateOK
 	}
 	return s
+}
+
+// Healthy says whether the feed can be relied on now (the watcher's
+// EventSource): not while the queue does not answer, nor when no event
+// came for SilentAfter; why says which, in words for the board.
+func (c *Consumer) Healthy() (bool, string) {
+	st := c.Status()
+	switch st.State {
+	case StateUnreachable:
+		return false, fmt.Sprintf("the queue has not answered since %s (%s)", st.LastErrorAt.UTC().Format("15:04:05 UTC"), st.LastError)
+	case StateSilent:
+		return false, fmt.Sprintf("no event for %g minutes", c.opts.SilentAfter.Minutes())
+	}
+	return true, ""
 }
 
 // Run long-polls the queue until ctx ends, and returns ctx's error. Each

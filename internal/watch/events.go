@@ -6,34 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/events"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
-)
-
-// Event is what IVS announced through EventBridge, as the watcher uses it.
-type Event struct {
-	ID   string
-	Time time.Time
-	// Type is the EventBridge detail-type ("IVS Stage Update", "IVS
-	// Composition State Change", ...); Name the detail's event_name
-	// ("Participant Published", ...).
-	Type, Name     string
-	StageARN       string
-	SessionID      string
-	ParticipantID  string
-	ErrorCode      string
-	CompositionARN string
-}
-
-// EventBridge detail types and the events of a stage the watcher applies
-// (IVS Real-Time User Guide, "Using Amazon EventBridge with IVS Real-Time
-// Streaming").
-const (
-	TypeStageUpdate       = "IVS Stage Update"
-	TypeCompositionChange = "IVS Composition State Change"
-
-	EventPublished    = "Participant Published"
-	EventUnpublished  = "Participant Unpublished"
-	EventPublishError = "Participant Publish Error"
 )
 
 // EventSource delivers a region's events: Run calls apply with batches in
@@ -41,8 +15,9 @@ const (
 // nil. Healthy says whether events can be relied on now (the queue answers
 // and is not silent for too long); while they cannot, the watcher polls at
 // its full cadence.
+// *events.Consumer is one.
 type EventSource interface {
-	Run(ctx context.Context, apply func(ctx context.Context, events []Event) error) error
+	Run(ctx context.Context, apply func(ctx context.Context, evs []events.Event) error) error
 	Healthy() (ok bool, why string)
 }
 
@@ -58,28 +33,28 @@ type EventsState struct {
 // ListParticipantEvents that means the same, so that an encoder is judged
 // by one rule whether IVS told or the watcher asked.
 var participantEvents = map[string]string{
-	EventPublished:    "PUBLISH_STARTED",
-	EventUnpublished:  "PUBLISH_STOPPED",
-	EventPublishError: "PUBLISH_ERROR",
+	events.ParticipantPublished:    "PUBLISH_STARTED",
+	events.ParticipantUnpublished:  "PUBLISH_STOPPED",
+	events.ParticipantPublishError: "PUBLISH_ERROR",
 }
 
 // applyEvents folds a batch into the region's model and publishes it, with
 // the transitions it makes. An event older than the model's fact is
 // ignored; one the model cannot place (a stage or session it does not know
 // yet, a composition change) asks for a sweep soon instead.
-func (rw *regionWatcher) applyEvents(ctx context.Context, evs []Event) {
+func (rw *regionWatcher) applyEvents(ctx context.Context, evs []events.Event) {
 	o := rw.w.opts
 	now := o.Now()
-	slices.SortStableFunc(evs, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(evs, func(a, b events.Event) int { return a.Time.Compare(b.Time) })
 	next := rw.prev.cloneForEvents()
 	changed, newest := false, rw.prev.Events.Last
 	for _, ev := range evs {
 		switch {
-		case ev.Type == TypeStageUpdate && participantEvents[ev.Name] != "":
+		case ev.DetailType == events.DetailStageUpdate && participantEvents[ev.Name] != "":
 			applied, look := next.applyParticipant(ev)
 			changed = changed || applied
 			rw.nudge = rw.nudge || look
-		case ev.Type == TypeCompositionChange:
+		case ev.DetailType == events.DetailCompositionState:
 			rw.nudge = true // destinations are read in full by the next sweep
 		}
 		if ev.Time.After(newest) {
@@ -102,10 +77,10 @@ func (rw *regionWatcher) applyEvents(ctx context.Context, evs []Event) {
 
 // reapply applies again, to a sweep's fresh model, the events that came
 // while the sweep ran; those older than what it read change nothing.
-func (r *Region) reapply(evs []Event) {
-	slices.SortStableFunc(evs, func(a, b Event) int { return a.Time.Compare(b.Time) })
+func (r *Region) reapply(evs []events.Event) {
+	slices.SortStableFunc(evs, func(a, b events.Event) int { return a.Time.Compare(b.Time) })
 	for _, ev := range evs {
-		if ev.Type == TypeStageUpdate && participantEvents[ev.Name] != "" {
+		if ev.DetailType == events.DetailStageUpdate && participantEvents[ev.Name] != "" {
 			r.applyParticipant(ev)
 		}
 		if ev.Time.After(r.Events.Last) {
@@ -127,8 +102,8 @@ func (r *Region) cloneForEvents() *Region {
 // look: a sweep should look soon (the model does not know the stage or the
 // session, or a pair went down: no event says a session ended, and a pair
 // whose encoders stopped with their session is idle, not down).
-func (r *Region) applyParticipant(ev Event) (applied, look bool) {
-	i := slices.IndexFunc(r.Stages, func(s *Stage) bool { return s.Stage.ARN == ev.StageARN })
+func (r *Region) applyParticipant(ev events.Event) (applied, look bool) {
+	i := slices.IndexFunc(r.Stages, func(s *Stage) bool { return s.Stage.ARN == ev.StageArn })
 	if i < 0 {
 		return false, true
 	}

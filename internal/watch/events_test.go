@@ -5,13 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/greenroom-dev/greenroom/internal/events"
 	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
 
-func stageEvent(name, participant string, at time.Time) Event {
-	return Event{ID: name + participant + at.String(), Time: at, Type: TypeStageUpdate, Name: name,
-		StageARN: stageARN(liveID), SessionID: sessionID, ParticipantID: participant}
+func stageEvent(name, participant string, at time.Time) events.Event {
+	return events.Event{ID: name + participant + at.String(), Time: at, DetailType: events.DetailStageUpdate, Name: name,
+		StageArn: stageARN(liveID), SessionID: sessionID, ParticipantID: participant}
 }
 
 // An event moves an encoder at once, with the same transitions and alert
@@ -21,9 +22,9 @@ func TestAnEventMovesAnEncoderWithoutACall(t *testing.T) {
 	h.sweep()
 	calls := h.f.CallCounts()
 	at := h.now.Add(time.Second)
-	h.rw.applyEvents(context.Background(), []Event{
-		{Type: TypeStageUpdate, Name: EventPublishError, StageARN: stageARN(liveID), SessionID: sessionID, ParticipantID: encA, ErrorCode: "BITRATE_EXCEEDED", Time: at},
-		stageEvent(EventUnpublished, encA, at),
+	h.rw.applyEvents(context.Background(), []events.Event{
+		{DetailType: events.DetailStageUpdate, Name: events.ParticipantPublishError, StageArn: stageARN(liveID), SessionID: sessionID, ParticipantID: encA, ErrorCode: "BITRATE_EXCEEDED", Time: at},
+		stageEvent(events.ParticipantUnpublished, encA, at),
 	})
 	p := h.pair(pairID)
 	if p.Protection != ivs.Degraded || p.Encoders[0].Publishing || p.Encoders[0].Cause != "PUBLISH_ERROR: BITRATE_EXCEEDED" || !p.Since.Equal(at) {
@@ -54,12 +55,12 @@ func TestEventsInEventTimeAndOldOnesIgnored(t *testing.T) {
 	h.sweep()
 	t1, t2 := h.now.Add(time.Second), h.now.Add(2*time.Second)
 	// Published (t2) arrives before Unpublished (t1): the encoder publishes.
-	h.rw.applyEvents(context.Background(), []Event{stageEvent(EventPublished, encB, t2), stageEvent(EventUnpublished, encB, t1)})
+	h.rw.applyEvents(context.Background(), []events.Event{stageEvent(events.ParticipantPublished, encB, t2), stageEvent(events.ParticipantUnpublished, encB, t1)})
 	if p := h.pair(pairID); p.Protection != ivs.Protected || !p.Encoders[1].Publishing {
 		t.Fatalf("after unpublished then published: %s %+v", p.Protection, p.Encoders[1])
 	}
 	// A late Unpublished from before the model's fact is ignored.
-	h.rw.applyEvents(context.Background(), []Event{stageEvent(EventUnpublished, encB, t1.Add(-time.Minute))})
+	h.rw.applyEvents(context.Background(), []events.Event{stageEvent(events.ParticipantUnpublished, encB, t1.Add(-time.Minute))})
 	if p := h.pair(pairID); p.Protection != ivs.Protected {
 		t.Fatalf("a late event moved the encoder: %s", p.Protection)
 	}
@@ -76,7 +77,7 @@ func TestCadenceFollowsTheEvents(t *testing.T) {
 	if due := h.rw.nextSweep(src, last, 0); !due.Equal(last.Add(o.ReconcileEvery)) {
 		t.Errorf("healthy events: next sweep %v after the last, want %v", due.Sub(last), o.ReconcileEvery)
 	}
-	h.rw.applyEvents(context.Background(), []Event{{Type: TypeStageUpdate, Name: EventPublished, StageARN: stageARN(liveID), SessionID: "st-NEWSESSION01", ParticipantID: encA, Time: h.now.Add(time.Second)}})
+	h.rw.applyEvents(context.Background(), []events.Event{{DetailType: events.DetailStageUpdate, Name: events.ParticipantPublished, StageArn: stageARN(liveID), SessionID: "st-NEWSESSION01", ParticipantID: encA, Time: h.now.Add(time.Second)}})
 	if !h.rw.nudge {
 		t.Error("an event of a session the model does not know does not ask for a sweep")
 	}
@@ -95,7 +96,7 @@ func TestCadenceFollowsTheEvents(t *testing.T) {
 
 type fakeSource struct{ ok bool }
 
-func (f *fakeSource) Run(ctx context.Context, _ func(context.Context, []Event) error) error {
+func (f *fakeSource) Run(ctx context.Context, _ func(context.Context, []events.Event) error) error {
 	<-ctx.Done()
 	return nil
 }
@@ -121,8 +122,8 @@ func TestAnEventDuringASweepOutlivesTheSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drop := stageEvent(EventUnpublished, encA, start.Add(time.Second)) // IVS says A stopped, after the sweep read
-	h.rw.applyEvents(context.Background(), []Event{drop})
+	drop := stageEvent(events.ParticipantUnpublished, encA, start.Add(time.Second)) // IVS says A stopped, after the sweep read
+	h.rw.applyEvents(context.Background(), []events.Event{drop})
 	h.rw.applied = append(h.rw.applied, drop)
 	if p := h.pair(pairID); p.Protection != ivs.Degraded {
 		t.Fatalf("the event: %s", p.Protection)

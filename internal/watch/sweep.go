@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/greenroom-dev/greenroom/internal/events"
 	"github.com/greenroom-dev/greenroom/internal/history"
 	"github.com/greenroom-dev/greenroom/internal/ivs"
 )
@@ -46,7 +47,7 @@ type regionWatcher struct {
 	// base is the model a running sweep compares with (rw.prev when it
 	// began); applied are the events applied since it began.
 	base    *Region
-	applied []Event
+	applied []events.Event
 	sampled map[string]history.Sample  // stage ARN -> last sample handed on
 	detail  map[string]ivs.Composition // compositions read in full, by ARN (output.go)
 }
@@ -194,14 +195,14 @@ func (rw *regionWatcher) sayEvents(src EventSource) {
 }
 
 type eventBatch struct {
-	events []Event
+	events []events.Event
 	done   chan struct{}
 }
 
 // receive runs the event source, handing each batch to the region's loop
 // (which alone changes the model) and returning once it is applied.
 func (rw *regionWatcher) receive(ctx context.Context, src EventSource, batches chan<- eventBatch) {
-	err := src.Run(ctx, func(ctx context.Context, evs []Event) error {
+	err := src.Run(ctx, func(ctx context.Context, evs []events.Event) error {
 		b := eventBatch{events: evs, done: make(chan struct{})}
 		select {
 		case batches <- b:
